@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import {
+  allTopics,
+  causedBy,
+  createEvent,
+  DlqReasons,
+  keyOf,
+  parseEvent,
+  serializeEvent,
+  topicOf,
+  topics,
+  validateEvent,
+} from './index.js';
+
+const orderId = '0b7c6f8e-7a51-4a43-9d6b-0f1f5f7d2a10';
+
+function placed() {
+  return createEvent(
+    'OrderPlaced',
+    {
+      customerEmail: 'ada@example.com',
+      items: [{ productId: 'sku-keyboard', quantity: 2, unitPrice: 4999 }],
+      total: 9998,
+      cardNumber: '4242424242424242',
+    },
+    { orderId },
+  );
+}
+
+describe('topic registry', () => {
+  it('declares the eight topics with the partition counts of the design', () => {
+    expect(allTopics.map((t) => [t.name, t.partitions])).toEqual([
+      ['orders.v1', 3],
+      ['payments.v1', 3],
+      ['inventory.v1', 3],
+      ['orders.outcome.v1', 3],
+      ['analytics.pageviews.v1', 1],
+      ['analytics.snapshots.v1', 1],
+      ['orders.retry.v1', 1],
+      ['orders.dlq.v1', 1],
+    ]);
+  });
+
+  it('puts every event type on exactly one topic', () => {
+    const owners = allTopics.flatMap((t) => t.events);
+    expect(new Set(owners).size).toBe(owners.length);
+    expect(topicOf('PaymentVoided')).toBe(topics.payments);
+  });
+
+  it('keys order events by orderId and page views by session', () => {
+    expect(keyOf(placed())).toBe(orderId);
+    const view = createEvent('PageViewed', { page: '/products', sessionId: 's-1' });
+    expect(keyOf(view)).toBe('s-1');
+  });
+});
+
+describe('creating events', () => {
+  it('given an OrderPlaced, when a reply is caused by it, then it carries correlation and causation', () => {
+    const order = placed();
+    const reply = causedBy(order, 'PaymentAuthorized', {
+      paymentId: '6f1c1a4e-2b8e-4a8e-9f0a-1d2b3c4d5e6f',
+      amount: 9998,
+    });
+    expect(order.correlationId).toBe(orderId);
+    expect(order.causationId).toBeNull();
+    expect(reply.orderId).toBe(orderId);
+    expect(reply.correlationId).toBe(order.correlationId);
+    expect(reply.causationId).toBe(order.id);
+    expect(reply.id).not.toBe(order.id);
+  });
+
+  it('rejects an invalid event before it is sent', () => {
+    const bad = { ...placed(), data: { ...placed().data, total: -1 } };
+    expect(() => validateEvent(bad)).toThrow(/data\.total/);
+  });
+});
+
+describe('parsing records', () => {
+  it('round-trips a valid event', () => {
+    const event = placed();
+    expect(parseEvent(serializeEvent(event), topics.orders)).toEqual({ ok: true, event });
+  });
+
+  it.each([
+    ['not json', '{nope', DlqReasons.invalidJson],
+    ['empty', '', DlqReasons.invalidJson],
+    ['no envelope', '{"hello":"world"}', DlqReasons.invalidSchema],
+  ])('classifies %s as poison', (_name, raw, reason) => {
+    expect(parseEvent(raw, topics.orders)).toMatchObject({ ok: false, reason });
+  });
+
+  it('names the field that fails validation', () => {
+    const event = placed();
+    const raw = JSON.stringify({
+      ...event,
+      data: { ...event.data, items: [{ productId: 'x', quantity: 0, unitPrice: 1 }] },
+    });
+    const result = parseEvent(raw, topics.orders);
+    expect(result).toMatchObject({ ok: false, reason: DlqReasons.invalidSchema });
+    expect(!result.ok && result.error).toMatch(/data\.items\.0\.quantity/);
+  });
+
+  it('rejects unknown types and events on the wrong topic', () => {
+    const event = placed();
+    expect(parseEvent(JSON.stringify({ ...event, type: 'OrderShipped' }))).toMatchObject({
+      reason: DlqReasons.unknownEventType,
+    });
+    expect(parseEvent(serializeEvent(event), topics.payments)).toMatchObject({
+      reason: DlqReasons.wrongTopic,
+    });
+  });
+});

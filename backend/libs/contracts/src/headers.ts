@@ -1,0 +1,34 @@
+/** Record header names. Values are UTF-8 strings. */
+export const Headers = {
+  eventType: 'event-type',
+  eventVersion: 'event-version',
+  eventId: 'event-id',
+  correlationId: 'correlation-id',
+  causationId: 'causation-id',
+  // Added by the retry path.
+  retryAttempt: 'retry-attempt',
+  retryNotBefore: 'retry-not-before',
+  originalTopic: 'original-topic',
+  originalPartition: 'original-partition',
+  originalOffset: 'original-offset',
+  originalKey: 'original-key',
+  error: 'error',
+  // Added by the dead-letter path.
+  dlqReason: 'dlq-reason',
+  dlqError: 'dlq-error',
+  dlqGroup: 'dlq-consumer-group',
+  dlqAt: 'dlq-at',
+} as const;
+
+export type HeaderName = (typeof Headers)[keyof typeof Headers];
+
+/** Why a record was dead-lettered. */
+export const DlqReasons = {
+  invalidJson: 'invalid_json',
+  invalidSchema: 'invalid_schema',
+  unknownEventType: 'unknown_event_type',
+  wrongTopic: 'wrong_topic',
+  retriesExhausted: 'retries_exhausted',
+  nonRetriable: 'non_retriable',
+} as const;
+export type DlqReason = (typeof DlqReasons)[keyof typeof DlqReasons];

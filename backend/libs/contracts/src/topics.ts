@@ -1,0 +1,118 @@
+import type { EventType, KafkadogEvent } from './events/index.js';
+
+export interface TopicSpec {
+  /** The topic's name on the broker. Never typed anywhere else. */
+  readonly name: string;
+  readonly partitions: number;
+  /** What the record key is, in words (shown by the explorer). */
+  readonly keyedBy: string;
+  /** The event types this topic carries; empty for topics that carry other topics' records. */
+  readonly events: readonly EventType[];
+  /** Topic-level configs, e.g. `cleanup.policy=compact` for state topics. */
+  readonly configs?: Readonly<Record<string, string>>;
+  readonly description: string;
+}
+
+/**
+ * The topic registry. Topic creation, producers, consumers and the explorer all read it.
+ * Partition counts and keys are part of the contract: changing a partition count re-routes keys.
+ */
+export const topics = {
+  orders: {
+    name: 'orders.v1',
+    partitions: 3,
+    keyedBy: 'orderId',
+    events: ['OrderPlaced'],
+    description: 'Orders placed through the API gateway.',
+  },
+  payments: {
+    name: 'payments.v1',
+    partitions: 3,
+    keyedBy: 'orderId',
+    events: ['PaymentAuthorized', 'PaymentDeclined', 'PaymentVoided'],
+    description: 'Payment decisions, and voids that compensate an authorization.',
+  },
+  inventory: {
+    name: 'inventory.v1',
+    partitions: 3,
+    keyedBy: 'orderId',
+    events: ['InventoryReserved', 'InventoryRejected', 'InventoryReleased'],
+    description: 'Stock reservations, rejections, and releases that compensate a reservation.',
+  },
+  outcomes: {
+    name: 'orders.outcome.v1',
+    partitions: 3,
+    keyedBy: 'orderId',
+    events: ['OrderCompleted', 'OrderCancelled'],
+    description: "The saga's single outcome per order.",
+  },
+  pageviews: {
+    name: 'analytics.pageviews.v1',
+    partitions: 1,
+    keyedBy: 'sessionId',
+    events: ['PageViewed'],
+    description: 'Page views from the dashboard, input to the windowed aggregation.',
+  },
+  snapshots: {
+    name: 'analytics.snapshots.v1',
+    partitions: 1,
+    keyedBy: 'window',
+    events: ['TopProductsUpdated'],
+    description: 'Top products per time window, emitted by the analytics service.',
+  },
+  retry: {
+    name: 'orders.retry.v1',
+    partitions: 1,
+    keyedBy: 'orderId',
+    events: [],
+    description: 'Records awaiting their next attempt; headers carry the attempt and its due time.',
+  },
+  dlq: {
+    name: 'orders.dlq.v1',
+    partitions: 1,
+    keyedBy: 'orderId',
+    events: [],
+    description: 'Records that exhausted their attempts or could not be parsed, with the reason.',
+  },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicKey = keyof typeof topics;
+export type TopicName = (typeof topics)[TopicKey]['name'];
+
+export const allTopics: readonly TopicSpec[] = Object.values(topics);
+
+export function topicByName(name: string): TopicSpec | undefined {
+  return allTopics.find((topic) => topic.name === name);
+}
+
+/** The topic an event type is published to. Each event type lives on exactly one topic. */
+export function topicOf(type: EventType): TopicSpec {
+  const topic = allTopics.find((candidate) => candidate.events.includes(type));
+  if (!topic) throw new Error(`No topic carries event type ${type}`);
+  return topic;
+}
+
+/** The record key of an event, as the registry defines it for the event's topic. */
+export function keyOf(event: KafkadogEvent): string {
+  switch (event.type) {
+    case 'PageViewed':
+      return event.data.sessionId;
+    case 'TopProductsUpdated':
+      return event.data.windowStart;
+    case 'OrderPlaced':
+    case 'OrderCompleted':
+    case 'OrderCancelled':
+    case 'PaymentAuthorized':
+    case 'PaymentDeclined':
+    case 'PaymentVoided':
+    case 'InventoryReserved':
+    case 'InventoryRejected':
+    case 'InventoryReleased':
+      if (!event.orderId) throw new Error(`${event.type} ${event.id} has no orderId to key by`);
+      return event.orderId;
+    default: {
+      const unhandled: never = event;
+      throw new Error(`No key rule for ${(unhandled as KafkadogEvent).type}`);
+    }
+  }
+}
