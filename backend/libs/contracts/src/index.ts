@@ -4,3 +4,4 @@ export * from './topics.js';
 export * from './headers.js';
 export * from './create.js';
 export * from './parse.js';
+export * from './catalog.js';
