@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** A configuration problem that names the variable to fix. Printed as one line at boot. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Comma-separated `host:port` list, e.g. `127.0.0.1:9092,127.0.0.1:9094`. */
+export const BrokerList = z
+  .string()
+  .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1));
+
+export const Port = z.coerce.number().int().min(1).max(65_535);
+
+/** The variables every service reads. Services extend this with their own. */
+export const baseEnv = z.object({
+  KAFKA_BROKERS: BrokerList.default(['127.0.0.1:9092']),
+  HOST: z.string().default('127.0.0.1'),
+});
+
+/**
+ * Parses the environment once, at boot. A bad value stops the service with a message naming
+ * the variable, instead of a failure deep inside a request later.
+ */
+export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.map(String).join('.');
+    const value = env[name];
+    return `${name}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+  });
+  throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
+}
