@@ -1,8 +1,12 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { ensureCluster, findFreeBasePort, silentLogger } from '../scripts/kafka/index.js';
 
 /**
  * Gives the integration tests a real broker: the cluster named by KAFKA_BROKERS, or a
- * throwaway single node started here (own data dir, own port) and stopped afterwards.
+ * throwaway single node started here (own data dir, free ports) and wiped afterwards.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const given = process.env.KAFKA_BROKERS;
@@ -10,7 +14,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('kafkaBrokers', given.split(','));
     return async () => {};
   }
-  throw new Error('KAFKA_BROKERS is not set and the test broker launcher is not wired yet');
+  const started = Date.now();
+  const basePort = await findFreeBasePort({ from: 39092 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'kafkadog-test-'));
+  const cluster = await ensureCluster({ basePort, dataDir, nodes: 1, logger: silentLogger });
+  console.log(
+    `[kafkadog] test broker ready at ${cluster.brokers.join(',')} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  project.provide('kafkaBrokers', cluster.brokers);
+  return () => cluster.stop({ wipe: true });
 }
 
 declare module 'vitest' {

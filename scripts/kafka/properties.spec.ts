@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { brokerProperties, controllerQuorumVoters, renderProperties } from './properties.js';
+
+const asMap = (entries: [string, string][]) => new Map(entries);
+
+describe('brokerProperties', () => {
+  it('makes a single combined node with the =1 settings and a standalone quorum', () => {
+    const props = asMap(
+      brokerProperties({ nodeId: 1, nodes: 1, basePort: 9092, host: '127.0.0.1', logDirs: '/d' }),
+    );
+
+    expect(props.get('process.roles')).toBe('broker,controller');
+    expect(props.get('node.id')).toBe('1');
+    expect(props.get('controller.quorum.bootstrap.servers')).toBe('127.0.0.1:9093');
+    expect(props.has('controller.quorum.voters')).toBe(false);
+    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093');
+    expect(props.get('advertised.listeners')).toBe(props.get('listeners'));
+    expect(props.get('log.dirs')).toBe('/d');
+    for (const key of [
+      'default.replication.factor',
+      'min.insync.replicas',
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+      'transaction.state.log.min.isr',
+      'share.coordinator.state.topic.replication.factor',
+      'share.coordinator.state.topic.min.isr',
+    ]) {
+      expect(props.get(key), key).toBe('1');
+    }
+    expect(props.get('auto.create.topics.enable')).toBe('false');
+    expect(props.get('group.initial.rebalance.delay.ms')).toBe('0');
+  });
+
+  it('gives node 2 of 3 its own ports, the static voter list, RF 3 and min ISR 2', () => {
+    const props = asMap(
+      brokerProperties({ nodeId: 2, nodes: 3, basePort: 29092, host: '127.0.0.1', logDirs: '/n2' }),
+    );
+
+    expect(props.get('node.id')).toBe('2');
+    expect(props.get('controller.quorum.voters')).toBe(
+      '1@127.0.0.1:29093,2@127.0.0.1:29095,3@127.0.0.1:29097',
+    );
+    expect(props.has('controller.quorum.bootstrap.servers')).toBe(false);
+    expect(props.get('advertised.listeners')).toBe(
+      'PLAINTEXT://127.0.0.1:29094,CONTROLLER://127.0.0.1:29095',
+    );
+    expect(props.get('default.replication.factor')).toBe('3');
+    expect(props.get('offsets.topic.replication.factor')).toBe('3');
+    expect(props.get('transaction.state.log.replication.factor')).toBe('3');
+    expect(props.get('min.insync.replicas')).toBe('2');
+    expect(props.get('transaction.state.log.min.isr')).toBe('2');
+    expect(props.get('auto.create.topics.enable')).toBe('false');
+  });
+
+  it('never lists a key twice', () => {
+    const entries = brokerProperties({
+      nodeId: 3,
+      nodes: 3,
+      basePort: 9092,
+      host: '127.0.0.1',
+      logDirs: '/x',
+    });
+    expect(new Set(entries.map(([k]) => k)).size).toBe(entries.length);
+  });
+});
+
+describe('controllerQuorumVoters', () => {
+  it('lists every node at its controller port', () => {
+    expect(controllerQuorumVoters(3, 9092, 'h')).toBe('1@h:9093,2@h:9095,3@h:9097');
+  });
+});
+
+describe('renderProperties', () => {
+  it('writes key=value lines under a comment header and escapes backslashes', () => {
+    expect(
+      renderProperties(
+        [
+          ['a', '1'],
+          ['log.dirs', 'C:\\kafka\\data'],
+        ],
+        ['hello'],
+      ),
+    ).toBe('# hello\na=1\nlog.dirs=C:\\\\kafka\\\\data\n');
+  });
+});
