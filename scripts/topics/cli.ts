@@ -2,35 +2,41 @@ import { allTopics } from '@kafkadog/contracts';
 import { createAdmin, silentLogger } from '@kafkadog/kafka';
 import { currentBrokers } from '../kafka/brokers.js';
 import { isKafkadogError } from '../kafka/errors.js';
-import { consoleLogger as log, printError } from '../lib/log.js';
+import { consoleLogger, printError, type Logger } from '../lib/log.js';
 
-/** Creates every topic of the registry that is missing; never changes an existing one. */
+/**
+ * Creates every topic of the registry that is missing; never changes an existing one.
+ * Returns false when an existing topic differs from the registry (reported, left as is).
+ */
+export async function createRegistryTopics(brokers: string[], log: Logger): Promise<boolean> {
+  const admin = createAdmin({ brokers, clientId: 'kafkadog-topics', logger: silentLogger });
+  try {
+    const brokerCount = await admin.brokerCount();
+    const replicationFactor = Math.min(3, brokerCount);
+    const result = await admin.ensureTopics(allTopics, { replicationFactor });
+    for (const topic of allTopics) {
+      const state = result.created.includes(topic.name) ? 'created' : 'exists ';
+      log.info(`  ${state}  ${topic.name.padEnd(24)} ${topic.partitions} partition(s)`);
+    }
+    for (const mismatch of result.mismatched) {
+      log.warn(
+        `  mismatch ${mismatch.name}: ${mismatch.setting} is ${mismatch.actual}, the registry says ${mismatch.expected}` +
+          ' (left as is: delete the topic to recreate it)',
+      );
+    }
+    log.info(
+      `topics: ${result.created.length} created, ${result.existing.length} already there, ` +
+        `replication factor ${replicationFactor} on ${brokerCount} broker(s)`,
+    );
+    return result.mismatched.length === 0;
+  } finally {
+    await admin.close();
+  }
+}
+
 export async function main(): Promise<number> {
   try {
-    const brokers = await currentBrokers();
-    const admin = createAdmin({ brokers, clientId: 'kafkadog-topics', logger: silentLogger });
-    try {
-      const brokerCount = await admin.brokerCount();
-      const replicationFactor = Math.min(3, brokerCount);
-      const result = await admin.ensureTopics(allTopics, { replicationFactor });
-      for (const topic of allTopics) {
-        const state = result.created.includes(topic.name) ? 'created' : 'exists ';
-        log.info(`  ${state}  ${topic.name.padEnd(24)} ${topic.partitions} partition(s)`);
-      }
-      for (const mismatch of result.mismatched) {
-        log.warn(
-          `  mismatch ${mismatch.name}: ${mismatch.setting} is ${mismatch.actual}, the registry says ${mismatch.expected}` +
-            ' (left as is: delete the topic to recreate it)',
-        );
-      }
-      log.info(
-        `${result.created.length} created, ${result.existing.length} already there, ` +
-          `replication factor ${replicationFactor} on ${brokerCount} broker(s) at ${brokers.join(',')}`,
-      );
-      return result.mismatched.length > 0 ? 1 : 0;
-    } finally {
-      await admin.close();
-    }
+    return (await createRegistryTopics(await currentBrokers(), consoleLogger)) ? 0 : 1;
   } catch (error) {
     printError(
       isKafkadogError(error)
