@@ -19,7 +19,9 @@ describe('parseEnv', () => {
   });
 
   it('accepts service-specific variables', () => {
-    const schema = baseEnv.extend({ SAGA_TIMEOUT_MS: z.coerce.number().positive().default(30_000) });
+    const schema = baseEnv.extend({
+      SAGA_TIMEOUT_MS: z.coerce.number().positive().default(30_000),
+    });
     expect(parseEnv(schema, { SAGA_TIMEOUT_MS: '500' }).SAGA_TIMEOUT_MS).toBe(500);
   });
 });

@@ -8,7 +8,12 @@ export class ConfigError extends Error {
 /** Comma-separated `host:port` list, e.g. `127.0.0.1:9092,127.0.0.1:9094`. */
 export const BrokerList = z
   .string()
-  .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1));
 
 export const Port = z.coerce.number().int().min(1).max(65_535);
@@ -23,7 +28,10 @@ export const baseEnv = z.object({
  * Parses the environment once, at boot. A bad value stops the service with a message naming
  * the variable, instead of a failure deep inside a request later.
  */
-export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+export function parseEnv<T extends z.ZodType>(
+  schema: T,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<T> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { z } from 'zod';
+import { baseEnv, ConfigError, parseEnv, Port } from './config/env.js';
+import { createNestLogger } from './logging.js';
+
+const MIN_NODE = [22, 22] as const;
+
+function requireNode(): void {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1])) return;
+  console.error(
+    `kafkadog needs Node.js >= ${MIN_NODE.join('.')} (found v${process.versions.node}). ` +
+      'Run it through npm (npm start), which uses the Node 24 that npm install puts in ' +
+      'node_modules/.bin, or install Node 24 (nvm install 24).',
+  );
+  process.exit(1);
+}
+
+export interface RunServiceOptions {
+  /** e.g. `payment-service`: log prefix, Kafka client id, consumer group prefix. */
+  readonly name: string;
+  /** The port of DESIGN.md; `PORT` overrides it. */
+  readonly port: number;
+}
+
+/**
+ * Boots a service: checks Node, parses the environment, starts Nest (which waits for Kafka),
+ * listens, and shuts down cleanly on SIGINT/SIGTERM. A configuration error is one line, not a
+ * stack trace.
+ */
+export async function runService(appModule: unknown, options: RunServiceOptions): Promise<void> {
+  requireNode();
+  const logger = createNestLogger(options.name);
+  try {
+    const env = parseEnv(baseEnv.extend({ PORT: Port.default(options.port) }));
+    const app = await NestFactory.create(appModule as never, { logger, abortOnError: false });
+    app.enableShutdownHooks();
+    await app.listen(env.PORT, env.HOST);
+    logger.log(`ready on http://${env.HOST}:${env.PORT} (Kafka ${env.KAFKA_BROKERS.join(',')})`);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof z.ZodError) {
+      logger.error(`${error.message}. Fix the variable and start again.`);
+    } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      logger.error(`port in use: ${(error as Error).message}. Stop what uses it, or set PORT.`);
+    } else {
+      logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
+    process.exit(1);
+  }
+}

@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+
+export type CheckStatus = 'up' | 'down' | 'starting';
+
+/** What a service needs besides Kafka to be healthy, e.g. state rebuilt from its topics. */
+@Injectable()
+export class HealthRegistry {
+  readonly #checks = new Map<string, () => CheckStatus>();
+
+  register(name: string, status: () => CheckStatus): void {
+    this.#checks.set(name, status);
+  }
+
+  report(): Record<string, CheckStatus> {
+    return Object.fromEntries([...this.#checks].map(([name, status]) => [name, status()]));
+  }
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  createAdmin,
+  createKafkaMetrics,
+  createProducer,
+  waitForKafka,
+  type EventProducer,
+  type KafkaAdmin,
+  type KafkaMetrics,
+  type Logger,
+} from '@kafkadog/kafka';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { SERVICE_OPTIONS, type ServiceOptions } from '../service-options.js';
+
+/**
+ * The Kafka clients one service process shares: one producer, one admin, one metrics registry.
+ * Connected once at boot (after Kafka answers), closed once at shutdown.
+ */
+@Injectable()
+export class KafkaClients implements OnModuleInit, OnApplicationShutdown {
+  readonly brokers: string[];
+  readonly metrics: KafkaMetrics;
+  readonly logger: Logger;
+  #producer: EventProducer | undefined;
+  #admin: KafkaAdmin | undefined;
+  #connected = false;
+
+  constructor(@Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions) {
+    this.brokers = options.brokers;
+    this.logger = options.kafkaLogger;
+    const registry = new Registry();
+    registry.setDefaultLabels({ service: options.name });
+    collectDefaultMetrics({ register: registry });
+    this.metrics = createKafkaMetrics(registry);
+  }
+
+  async onModuleInit(): Promise<void> {
+    // A service started before its broker waits here, logging each attempt, instead of crashing.
+    await waitForKafka(this.brokers, this.logger, { clientId: this.options.name });
+    this.#producer = createProducer({
+      brokers: this.brokers,
+      clientId: this.options.name,
+      logger: this.logger,
+      metrics: this.metrics,
+    });
+    this.#admin = createAdmin({ brokers: this.brokers, clientId: `${this.options.name}-admin` });
+    this.#connected = true;
+  }
+
+  get producer(): EventProducer {
+    if (!this.#producer) throw new Error('Kafka producer used before the module initialised');
+    return this.#producer;
+  }
+
+  get admin(): KafkaAdmin {
+    if (!this.#admin) throw new Error('Kafka admin used before the module initialised');
+    return this.#admin;
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.#connected = false;
+    await this.#producer?.close();
+    await this.#admin?.close();
+  }
+}

@@ -1,0 +1,34 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { baseEnv, parseEnv } from './config/env.js';
+import { HealthController } from './http/health.controller.js';
+import { HealthRegistry } from './http/health-registry.js';
+import { KafkaClients } from './kafka/kafka-clients.js';
+import { createNestLogger, kafkaLoggerFor } from './logging.js';
+import { SERVICE_OPTIONS, type ServiceOptions } from './service-options.js';
+
+/**
+ * What every kafkadog service imports once: its Kafka clients, GET /health and GET /metrics.
+ */
+@Global()
+@Module({})
+export class ServiceModule {
+  static forRoot(options: { name: string }): DynamicModule {
+    return {
+      module: ServiceModule,
+      controllers: [HealthController],
+      providers: [
+        {
+          provide: SERVICE_OPTIONS,
+          useFactory: (): ServiceOptions => ({
+            name: options.name,
+            brokers: parseEnv(baseEnv).KAFKA_BROKERS,
+            kafkaLogger: kafkaLoggerFor(createNestLogger(options.name), 'Kafka'),
+          }),
+        },
+        KafkaClients,
+        HealthRegistry,
+      ],
+      exports: [SERVICE_OPTIONS, KafkaClients, HealthRegistry],
+    };
+  }
+}
