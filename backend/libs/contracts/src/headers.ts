@@ -13,6 +13,8 @@ export const Headers = {
   originalOffset: 'original-offset',
   originalKey: 'original-key',
   error: 'error',
+  /** The consumer group a retry record belongs to: only that group's retry worker takes it. */
+  retryGroup: 'retry-group',
   // Added by the dead-letter path.
   dlqReason: 'dlq-reason',
   dlqError: 'dlq-error',

@@ -1,0 +1,3 @@
+export * from './admin.js';
+export * from './wait-for-kafka.js';
+export type * from './types.js';

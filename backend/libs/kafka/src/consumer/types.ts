@@ -1,0 +1,97 @@
+import type { KafkadogEvent, TopicSpec } from '@kafkadog/contracts';
+import type { Brokers } from '../brokers.js';
+import type { IdempotencyGuard } from '../idempotency/index.js';
+import type { Logger } from '../logger.js';
+import type { KafkaMetrics } from '../metrics/index.js';
+import type { EventProducer } from '../producer/index.js';
+import type { SourcePosition } from '../records/index.js';
+import type { RetryPolicy } from '../retry/policy.js';
+
+/** What a handler learns about the record an event came in. */
+export interface EventMeta {
+  /** Where the event was first read. For a retry this is the original record, not the retry record. */
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | undefined;
+  /** Epoch milliseconds of the record delivered (the retry record for a retry). */
+  readonly timestamp: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The consumer group the event is handled for (the owning service's group, also in retries). */
+  readonly groupId: string;
+  /** 1 for the first delivery, n + 1 for retry n. */
+  readonly attempt: number;
+  /** The retry record that carried the event, when attempt > 1. */
+  readonly retry?: SourcePosition;
+}
+
+/**
+ * Applies an event. Resolving means its effects are durable: the offset is committed after it.
+ * Throwing a retriable error (see `isRetriable`) sends the event to the retry topic; any other
+ * error sends it to the dead-letter topic.
+ */
+export type EventHandler = (event: KafkadogEvent, meta: EventMeta) => Promise<void> | void;
+
+/** Consumer group tuning; the defaults suit a local single broker. */
+export interface GroupTuning {
+  /** How long the broker waits for a silent member before handing its partitions to others. */
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** How long the broker holds a fetch open while there is nothing to return. */
+  readonly maxWaitMs?: number;
+}
+
+export interface EventConsumerOptions extends GroupTuning {
+  readonly brokers: Brokers;
+  readonly groupId: string;
+  /** Defaults to the group id. */
+  readonly clientId?: string;
+  /** The topics to consume; each record is validated against its topic's spec. */
+  readonly topics: readonly TopicSpec[];
+  readonly handler: EventHandler;
+  /** Writes retry and dead-letter records. */
+  readonly producer: EventProducer;
+  /** `false` sends every failed event straight to the DLQ. Defaults to `defaultRetryPolicy`. */
+  readonly retry?: RetryPolicy | false;
+  /** Keeps already applied events from the handler. Share one between a consumer and its retry worker. */
+  readonly idempotency?: IdempotencyGuard;
+  /** Defaults to the registry's DLQ topic. */
+  readonly dlqTopic?: string;
+  /** Defaults to the registry's retry topic. */
+  readonly retryTopic?: string;
+  /**
+   * Where a group without committed offsets starts: the oldest record (default), or only new
+   * records. The default loses nothing that was published before the service first started.
+   */
+  readonly fromBeginning?: boolean;
+  /** Overrides which handler errors are worth a retry. Defaults to `isRetriable`. */
+  readonly isRetriable?: (error: unknown) => boolean;
+  readonly logger?: Logger;
+  readonly metrics?: KafkaMetrics;
+}
+
+export interface ConsumerStats {
+  readonly groupId: string;
+  readonly memberId: string | null;
+  readonly generation: number;
+  readonly assignments: readonly { topic: string; partitions: readonly number[] }[];
+  readonly running: boolean;
+  /** Records taken for processing (redeliveries skipped by position are not counted). */
+  readonly records: number;
+  readonly commits: number;
+  readonly rebalances: number;
+  /** How often the message stream was reopened after it failed. */
+  readonly restarts: number;
+}
+
+export interface EventConsumer {
+  readonly groupId: string;
+  /** Joins the group and starts consuming; resolves once the group's offsets are known. */
+  start(): Promise<void>;
+  /**
+   * Stops fetching, lets the record in flight finish and commit, then leaves the group so its
+   * partitions move to the other members at once.
+   */
+  close(): Promise<void>;
+  stats(): ConsumerStats;
+}

@@ -1,0 +1,87 @@
+import { Counter, Registry } from 'prom-client';
+
+type CounterOf<L extends string> = Counter<L>;
+
+export interface KafkaMetrics {
+  /** The registry the counters live in; serve it at GET /metrics with `registry.metrics()`. */
+  readonly registry: Registry;
+  /** Records acknowledged by the broker, per destination topic (retry and DLQ topics included). */
+  readonly produced: CounterOf<'topic'>;
+  /** Records taken from a topic by a consumer group, poison and duplicate ones included. */
+  readonly consumed: CounterOf<'topic' | 'group'>;
+  /** Handler calls that threw, per topic the event came from. */
+  readonly failed: CounterOf<'topic' | 'group'>;
+  /** Events sent to the retry topic for another attempt, per topic the event came from. */
+  readonly retried: CounterOf<'topic' | 'group'>;
+  /** Records sent to the dead-letter topic, per topic they came from and reason. */
+  readonly deadLettered: CounterOf<'topic' | 'group' | 'reason'>;
+  /** Events the idempotency guard recognised as already applied and kept from the handler. */
+  readonly duplicatesSuppressed: CounterOf<'topic' | 'group'>;
+}
+
+function counter<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+): Counter<L> {
+  // Two clients of one process share a registry: the second reuses the first one's counter.
+  const existing = registry.getSingleMetric(name);
+  if (existing) return existing as Counter<L>;
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+/**
+ * The counters every kafkadog client reports into. Pass one instance to all clients of a process
+ * so /metrics shows them together; a client given none keeps its own.
+ */
+export function createKafkaMetrics(registry: Registry = new Registry()): KafkaMetrics {
+  return {
+    registry,
+    produced: counter(
+      registry,
+      'kafkadog_messages_produced_total',
+      'Records acknowledged by Kafka',
+      ['topic'],
+    ),
+    consumed: counter(registry, 'kafkadog_messages_consumed_total', 'Records consumed', [
+      'topic',
+      'group',
+    ]),
+    failed: counter(registry, 'kafkadog_messages_failed_total', 'Handler calls that threw', [
+      'topic',
+      'group',
+    ]),
+    retried: counter(registry, 'kafkadog_messages_retried_total', 'Events sent for a retry', [
+      'topic',
+      'group',
+    ]),
+    deadLettered: counter(
+      registry,
+      'kafkadog_messages_dead_lettered_total',
+      'Records sent to the dead-letter topic',
+      ['topic', 'group', 'reason'],
+    ),
+    duplicatesSuppressed: counter(
+      registry,
+      'kafkadog_duplicates_suppressed_total',
+      'Events already applied, kept from the handler',
+      ['topic', 'group'],
+    ),
+  };
+}
+
+/** The sum of a counter over the label sets that match `labels` (all of them by default). */
+export async function counterValue<L extends string>(
+  metric: Counter<L>,
+  labels: Partial<Record<L, string>> = {},
+): Promise<number> {
+  const { values } = await metric.get();
+  return values
+    .filter((sample) =>
+      Object.entries(labels).every(
+        ([name, value]) => (sample.labels as Record<string, unknown>)[name] === value,
+      ),
+    )
+    .reduce((sum, sample) => sum + sample.value, 0);
+}

@@ -1,0 +1,123 @@
+import {
+  keyOf,
+  serializeEvent,
+  topicOf,
+  validateEvent,
+  type KafkadogEvent,
+} from '@kafkadog/contracts';
+import { compatibilityPartitioner, Producer, stringSerializer } from '@platformatic/kafka';
+import { parseBrokers } from '../brokers.js';
+import { describeError, isRetriable, KafkadogError } from '../errors.js';
+import { consoleLogger } from '../logger.js';
+import { createKafkaMetrics } from '../metrics/index.js';
+import { eventHeaders, toHeaderMap } from '../records/index.js';
+import type {
+  EventProducer,
+  ProducerOptions,
+  PublishOptions,
+  RawRecord,
+  RecordPosition,
+} from './types.js';
+
+/** The partition the producer writes a key to, as the Java client would choose it. */
+export function partitionFor(key: string | Buffer, partitions: number): number {
+  const bytes = typeof key === 'string' ? Buffer.from(key) : key;
+  return compatibilityPartitioner(undefined as never, bytes) % partitions;
+}
+
+function sendRetries(retries = 5): number {
+  if (!Number.isInteger(retries) || retries < 2) {
+    throw new KafkadogError(
+      'INVALID_OPTION',
+      `producer retries must be an integer >= 2, got ${retries}`,
+    );
+  }
+  return retries;
+}
+
+export function createProducer(options: ProducerOptions): EventProducer {
+  const logger = options.logger ?? consoleLogger;
+  const metrics = options.metrics ?? createKafkaMetrics();
+  const client = new Producer<Buffer, Buffer, string, Buffer>({
+    clientId: options.clientId,
+    bootstrapBrokers: parseBrokers(options.brokers),
+    // acks=all: the broker answers once every in-sync replica has the record, so losing the
+    // leader right after an acknowledgement cannot lose an acknowledged event.
+    acks: -1,
+    // Idempotence: the broker discards a batch it already has (same producer id and sequence),
+    // so the client's own resends after a lost response add no duplicates and keep the order
+    // within a partition. The client then also limits itself to one request in flight.
+    idempotent: true,
+    // The Java client's key hashing, so a key lands on the same partition whichever client or
+    // tool writes it. This client's default differs for about half of all keys whenever the
+    // partition count is not a power of two (3 here).
+    partitioner: compatibilityPartitioner,
+    serializers: { headerKey: stringSerializer },
+    retries: sendRetries(options.retries),
+  });
+  client.on('client:broker:failed', ({ broker }) => {
+    logger.warn('producer could not reach a broker', {
+      clientId: options.clientId,
+      broker: `${broker.host}:${broker.port}`,
+    });
+  });
+  async function send(record: RawRecord): Promise<RecordPosition> {
+    const headers =
+      record.headers instanceof Map
+        ? new Map(record.headers)
+        : toHeaderMap((record.headers ?? {}) as Record<string, string>);
+    const key = typeof record.key === 'string' ? Buffer.from(record.key) : record.key;
+    try {
+      const result = await client.send({
+        messages: [
+          {
+            topic: record.topic,
+            ...(key === undefined ? {} : { key }),
+            ...(record.value === undefined ? {} : { value: record.value }),
+            headers,
+            ...(record.partition === undefined ? {} : { partition: record.partition }),
+          },
+        ],
+      });
+      const stored = result.offsets?.[0];
+      if (!stored) {
+        throw new KafkadogError('PUBLISH_UNCONFIRMED', `no offset returned for ${record.topic}`);
+      }
+      metrics.produced.inc({ topic: record.topic });
+      // A single-record send: the batch's base offset is the record's offset.
+      return { topic: stored.topic, partition: stored.partition, offset: stored.offset.toString() };
+    } catch (error) {
+      if (error instanceof KafkadogError) throw error;
+      throw new KafkadogError(
+        'PUBLISH_FAILED',
+        `could not send to ${record.topic}: ${describeError(error)}`,
+        { cause: error, retriable: isRetriable(error) },
+      );
+    }
+  }
+
+  return {
+    clientId: options.clientId,
+
+    async publish(event: KafkadogEvent, publishOptions: PublishOptions = {}) {
+      let valid: KafkadogEvent;
+      try {
+        valid = validateEvent(event);
+      } catch (error) {
+        throw new KafkadogError('INVALID_EVENT', describeError(error), { cause: error });
+      }
+      return send({
+        topic: publishOptions.topic ?? topicOf(valid.type).name,
+        key: keyOf(valid),
+        value: serializeEvent(valid),
+        headers: { ...publishOptions.headers, ...eventHeaders(valid) },
+      });
+    },
+
+    sendRaw: send,
+
+    async close() {
+      await client.close();
+    },
+  };
+}

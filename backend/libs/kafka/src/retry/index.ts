@@ -1,0 +1,3 @@
+export * from './backoff.js';
+export * from './policy.js';
+export * from './worker.js';
