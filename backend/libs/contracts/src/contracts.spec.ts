@@ -6,9 +6,11 @@ import {
   DlqReasons,
   keyOf,
   parseEvent,
+  publicTopics,
   serializeEvent,
   topicOf,
   topics,
+  uuidV5,
   validateEvent,
 } from './index.js';
 
@@ -29,7 +31,7 @@ function placed() {
 
 describe('topic registry', () => {
   it('declares the eight topics with the partition counts of the design', () => {
-    expect(allTopics.map((t) => [t.name, t.partitions])).toEqual([
+    expect(publicTopics.map((t) => [t.name, t.partitions])).toEqual([
       ['orders.v1', 3],
       ['payments.v1', 3],
       ['inventory.v1', 3],
@@ -39,6 +41,15 @@ describe('topic registry', () => {
       ['orders.retry.v1', 1],
       ['orders.dlq.v1', 1],
     ]);
+  });
+
+  it('names internal topics <service>.<purpose>.v1 and compacts the ones holding state', () => {
+    const internal = allTopics.filter((t) => t.internal);
+    expect(internal.length).toBeGreaterThan(0);
+    for (const topic of internal) {
+      expect(topic.name).toMatch(/^[a-z-]+\.[a-z-]+\.v1$/);
+      expect(topic.configs).toEqual({ 'cleanup.policy': 'compact' });
+    }
   });
 
   it('puts every event type on exactly one topic', () => {
@@ -67,6 +78,22 @@ describe('creating events', () => {
     expect(reply.correlationId).toBe(order.correlationId);
     expect(reply.causationId).toBe(order.id);
     expect(reply.id).not.toBe(order.id);
+  });
+
+  it('derives the id of a caused event from its cause, so redoing the work yields the same event', () => {
+    const order = placed();
+    const data = { amount: 9998, reason: 'card_declined' } as const;
+    const first = causedBy(order, 'PaymentDeclined', data);
+    expect(causedBy(order, 'PaymentDeclined', data).id).toBe(first.id);
+    expect(
+      causedBy(order, 'InventoryReserved', { items: [{ productId: 'x', quantity: 1 }] }).id,
+    ).not.toBe(first.id);
+    expect(causedBy(placed(), 'PaymentDeclined', data).id).not.toBe(first.id);
+  });
+
+  it('derives UUID v5 as RFC 9562 says (its test vector)', () => {
+    const dns = '6ba7b810-9dad-11d1-80b4-00c04fd430c8';
+    expect(uuidV5('www.example.com', dns)).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
   });
 
   it('rejects an invalid event before it is sent', () => {

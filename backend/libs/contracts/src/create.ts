@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyEnvelope } from './envelope.js';
+import { causedEventId } from './ids.js';
 import { eventSchemas, type DataOf, type EventOf, type EventType } from './events/index.js';
 
 export interface EventIds {
+  /** Defaults to a random UUID. */
+  id?: string;
   orderId?: string;
   /** Defaults to the orderId, or to the new event's own id. */
   correlationId?: string;
@@ -15,7 +18,7 @@ export function createEvent<T extends EventType>(
   data: DataOf<T>,
   ids: EventIds = {},
 ): EventOf<T> {
-  const id = randomUUID();
+  const id = ids.id ?? randomUUID();
   const event = {
     id,
     type,
@@ -29,13 +32,17 @@ export function createEvent<T extends EventType>(
   return event as EventOf<T>;
 }
 
-/** An event caused by another: same order and correlation id, causation id = the cause's id. */
+/**
+ * An event caused by another: same order and correlation id, causation id = the cause's id, and
+ * an id derived from the cause, so that the same cause always yields the same event id.
+ */
 export function causedBy<T extends EventType>(
   cause: AnyEnvelope,
   type: T,
   data: DataOf<T>,
 ): EventOf<T> {
   return createEvent(type, data, {
+    id: causedEventId(cause.id, type),
     ...(cause.orderId === undefined ? {} : { orderId: cause.orderId }),
     correlationId: cause.correlationId,
     causationId: cause.id,

@@ -5,3 +5,4 @@ export * from './headers.js';
 export * from './create.js';
 export * from './parse.js';
 export * from './catalog.js';
+export * from './ids.js';

@@ -11,6 +11,22 @@ export interface TopicSpec {
   /** Topic-level configs, e.g. `cleanup.policy=compact` for state topics. */
   readonly configs?: Readonly<Record<string, string>>;
   readonly description: string;
+  /** A service's own topic (`<service>.<purpose>.v1`), not part of the public flow. */
+  readonly internal?: boolean;
+}
+
+const compacted = { 'cleanup.policy': 'compact' } as const;
+
+function stateTopic(service: string) {
+  return {
+    name: `${service}.state.v1`,
+    partitions: 3,
+    keyedBy: 'orderId',
+    events: [],
+    configs: compacted,
+    internal: true,
+    description: `${service}'s state per order, with the ids of the events it applied (compacted).`,
+  } as const;
 }
 
 /**
@@ -74,12 +90,37 @@ export const topics = {
     events: [],
     description: 'Records that exhausted their attempts or could not be parsed, with the reason.',
   },
+  faults: {
+    name: 'api-gateway.faults.v1',
+    partitions: 1,
+    keyedBy: 'setting',
+    events: ['FaultsConfigured'],
+    configs: compacted,
+    internal: true,
+    description: 'The fault switches (inventory failure rate, payment rules), latest value wins.',
+  },
+  stock: {
+    name: 'inventory-service.stock.v1',
+    partitions: 1,
+    keyedBy: 'productId',
+    events: ['StockChanged'],
+    configs: compacted,
+    internal: true,
+    description: 'Stock per product after each change, latest value wins.',
+  },
+  paymentState: stateTopic('payment-service'),
+  inventoryState: stateTopic('inventory-service'),
+  sagaState: stateTopic('order-saga'),
+  notificationState: stateTopic('notification-service'),
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof topics;
 export type TopicName = (typeof topics)[TopicKey]['name'];
 
 export const allTopics: readonly TopicSpec[] = Object.values(topics);
+
+/** The eight topics of the order flow, without the services' internal ones. */
+export const publicTopics: readonly TopicSpec[] = allTopics.filter((topic) => !topic.internal);
 
 export function topicByName(name: string): TopicSpec | undefined {
   return allTopics.find((topic) => topic.name === name);
@@ -99,6 +140,10 @@ export function keyOf(event: KafkadogEvent): string {
       return event.data.sessionId;
     case 'TopProductsUpdated':
       return event.data.windowStart;
+    case 'FaultsConfigured':
+      return 'faults';
+    case 'StockChanged':
+      return event.data.productId;
     case 'OrderPlaced':
     case 'OrderCompleted':
     case 'OrderCancelled':

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { causedBy, type DeclineReason, type EventOf } from '@kafkadog/contracts';
+import { causedBy, uuidV5, type DeclineReason, type EventOf } from '@kafkadog/contracts';
 
 /**
  * Payment rules, as a decider: `decide(state, input) → outputs`, `evolve(state, event) → state`,
@@ -90,16 +89,6 @@ const PAYMENT_ID_NAMESPACE = '5b0e7a4c-3f2d-4c8e-9a61-2d7f0c1e8b35';
 
 export function paymentIdFor(orderId: string): string {
   return uuidV5(orderId, PAYMENT_ID_NAMESPACE);
-}
-
-/** A name-based UUID (RFC 9562 version 5): SHA-1 of namespace bytes + name, version/variant set. */
-export function uuidV5(name: string, namespace: string): string {
-  const namespaceBytes = Buffer.from(namespace.replaceAll('-', ''), 'hex');
-  const hash = createHash('sha1').update(namespaceBytes).update(name, 'utf8').digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** The order's id; the correlation id is the same value, and is present on every event. */

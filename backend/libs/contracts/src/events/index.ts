@@ -3,11 +3,13 @@ import { OrderCancelled, OrderCompleted, OrderPlaced } from './orders.js';
 import { PaymentAuthorized, PaymentDeclined, PaymentVoided } from './payments.js';
 import { InventoryRejected, InventoryReleased, InventoryReserved } from './inventory.js';
 import { PageViewed, TopProductsUpdated } from './analytics.js';
+import { FaultsConfigured, StockChanged } from './operations.js';
 
 export * from './orders.js';
 export * from './payments.js';
 export * from './inventory.js';
 export * from './analytics.js';
+export * from './operations.js';
 
 /** Every event type, by name. The one place a new event type is registered. */
 export const eventSchemas = {
@@ -22,6 +24,8 @@ export const eventSchemas = {
   InventoryReleased,
   PageViewed,
   TopProductsUpdated,
+  FaultsConfigured,
+  StockChanged,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -41,6 +45,8 @@ export const KafkadogEvent = z.discriminatedUnion('type', [
   InventoryReleased,
   PageViewed,
   TopProductsUpdated,
+  FaultsConfigured,
+  StockChanged,
 ]);
 export type KafkadogEvent = z.infer<typeof KafkadogEvent>;
 
