@@ -14,9 +14,10 @@ export async function createRegistryTopics(brokers: string[], log: Logger): Prom
     const brokerCount = await admin.brokerCount();
     const replicationFactor = Math.min(3, brokerCount);
     const result = await admin.ensureTopics(allTopics, { replicationFactor });
+    const width = Math.max(...allTopics.map((topic) => topic.name.length));
     for (const topic of allTopics) {
       const state = result.created.includes(topic.name) ? 'created' : 'exists ';
-      log.info(`  ${state}  ${topic.name.padEnd(24)} ${topic.partitions} partition(s)`);
+      log.info(`  ${state}  ${topic.name.padEnd(width)}  ${topic.partitions} partition(s)`);
     }
     for (const mismatch of result.mismatched) {
       log.warn(

@@ -25,7 +25,9 @@ export function partitionFor(key: string | Buffer, partitions: number): number {
   return compatibilityPartitioner(undefined as never, bytes) % partitions;
 }
 
-function sendRetries(retries = 5): number {
+// With the client's 1 s between attempts, 20 retries ride out a leader failover: a dead broker's
+// partitions get a new leader once its session expires (broker.session.timeout.ms, 9 s).
+function sendRetries(retries = 20): number {
   if (!Number.isInteger(retries) || retries < 2) {
     throw new KafkadogError(
       'INVALID_OPTION',
