@@ -8,3 +8,4 @@ export * from './producer/index.js';
 export * from './consumer/index.js';
 export * from './idempotency/index.js';
 export * from './admin/index.js';
+export * from './state/index.js';

@@ -5,9 +5,11 @@ import {
   decide,
   DECLINED_CARD,
   declineReason,
+  defaultPaymentRules,
   evolve,
   initialPaymentState,
   paymentIdFor,
+  paymentRulesFrom,
   type PaymentInput,
   type PaymentState,
 } from './payment.decider.js';
@@ -62,6 +64,49 @@ describe('payment rules', () => {
   it('declines a total over 500000 cents, and authorizes exactly 500000', () => {
     expect(declineReason(GOOD_CARD, 500_001)).toBe('limit_exceeded');
     expect(declineReason(GOOD_CARD, 500_000)).toBeUndefined();
+  });
+});
+
+describe('payment rules as an input (the fault switches)', () => {
+  const strict = { limitCents: 10_000, declinedCards: ['5555555555554444'] };
+
+  it('given a lower limit, when an order is over it, then limit_exceeded', () => {
+    const placed = orderPlaced({ total: 10_001 });
+
+    expect(decide(initialPaymentState, placed, strict)).toMatchObject([
+      { type: 'PaymentDeclined', data: { reason: 'limit_exceeded', amount: 10_001 } },
+    ]);
+    expect(decide(initialPaymentState, orderPlaced({ total: 10_000 }), strict)).toMatchObject([
+      { type: 'PaymentAuthorized' },
+    ]);
+  });
+
+  it('given other declined cards, when placed with one, then card_declined; the default test card passes', () => {
+    expect(declineReason('5555555555554444', 1, strict)).toBe('card_declined');
+    expect(declineReason(DECLINED_CARD, 1, strict)).toBeUndefined();
+    expect(
+      decide(initialPaymentState, orderPlaced({ cardNumber: DECLINED_CARD }), strict),
+    ).toMatchObject([{ type: 'PaymentAuthorized' }]);
+  });
+
+  it('given no rules, then the documented defaults apply', () => {
+    expect(defaultPaymentRules).toEqual({ limitCents: 500_000, declinedCards: [DECLINED_CARD] });
+    const placed = orderPlaced({ total: 500_001 });
+    expect(decide(initialPaymentState, placed)).toEqual(
+      decide(initialPaymentState, placed, defaultPaymentRules),
+    );
+  });
+
+  it('reads the rules from a FaultsConfigured', () => {
+    const faults = createEvent('FaultsConfigured', {
+      inventoryFailureRate: 0.5,
+      paymentLimitCents: 1_234,
+      declinedCards: ['4111111111111111'],
+    });
+    expect(paymentRulesFrom(faults.data)).toEqual({
+      limitCents: 1_234,
+      declinedCards: ['4111111111111111'],
+    });
   });
 });
 

@@ -1,17 +1,41 @@
-import { causedBy, uuidV5, type DeclineReason, type EventOf } from '@kafkadog/contracts';
+import {
+  causedBy,
+  uuidV5,
+  type DataOf,
+  type DeclineReason,
+  type EventOf,
+} from '@kafkadog/contracts';
 
 /**
  * Payment rules, as a decider: `decide(state, input) → outputs`, `evolve(state, event) → state`,
  * one state per order. The adapter folds the input, then the outputs:
  * `state = [input, ...decide(state, input)].reduce(evolve, state)`.
  *
- * Rules a learner can trigger: card 4000000000000002 is declined (`card_declined`); a total
- * over 500 000 cents is declined (`limit_exceeded`), the card rule being checked first;
- * anything else is authorized.
+ * Rules a learner can trigger: a declined card is declined (`card_declined`); a total over the
+ * limit is declined (`limit_exceeded`), the card rule being checked first; anything else is
+ * authorized. The rules are an input (the latest FaultsConfigured, switchable while everything
+ * runs); by default card 4000000000000002 is declined and the limit is 500 000 cents.
  */
 
 export const DECLINED_CARD = '4000000000000002';
 export const AUTHORIZATION_LIMIT_CENTS = 500_000;
+
+export interface PaymentRules {
+  /** Totals above this are declined with `limit_exceeded`. */
+  readonly limitCents: number;
+  /** Cards declined with `card_declined`. */
+  readonly declinedCards: readonly string[];
+}
+
+export const defaultPaymentRules: PaymentRules = {
+  limitCents: AUTHORIZATION_LIMIT_CENTS,
+  declinedCards: [DECLINED_CARD],
+};
+
+/** The payment part of the fault switches. */
+export function paymentRulesFrom(faults: DataOf<'FaultsConfigured'>): PaymentRules {
+  return { limitCents: faults.paymentLimitCents, declinedCards: [...faults.declinedCards] };
+}
 
 export type PaymentInput =
   EventOf<'OrderPlaced'> | EventOf<'OrderCancelled'> | EventOf<'OrderCompleted'>;
@@ -28,12 +52,16 @@ export type PaymentState =
 
 export const initialPaymentState: PaymentState = { status: 'undecided' };
 
-export function decide(state: PaymentState, input: PaymentInput): PaymentOutput[] {
+export function decide(
+  state: PaymentState,
+  input: PaymentInput,
+  rules: PaymentRules = defaultPaymentRules,
+): PaymentOutput[] {
   switch (input.type) {
     case 'OrderPlaced': {
       if (state.status !== 'undecided') return [];
       const amount = input.data.total;
-      const reason = declineReason(input.data.cardNumber, amount);
+      const reason = declineReason(input.data.cardNumber, amount, rules);
       if (reason) return [causedBy(input, 'PaymentDeclined', { amount, reason })];
       const paymentId = paymentIdFor(orderIdOf(input));
       return [causedBy(input, 'PaymentAuthorized', { paymentId, amount })];
@@ -78,9 +106,13 @@ export function evolve(state: PaymentState, event: PaymentInput | PaymentOutput)
   }
 }
 
-export function declineReason(cardNumber: string, total: number): DeclineReason | undefined {
-  if (cardNumber === DECLINED_CARD) return 'card_declined';
-  if (total > AUTHORIZATION_LIMIT_CENTS) return 'limit_exceeded';
+export function declineReason(
+  cardNumber: string,
+  total: number,
+  rules: PaymentRules = defaultPaymentRules,
+): DeclineReason | undefined {
+  if (rules.declinedCards.includes(cardNumber)) return 'card_declined';
+  if (total > rules.limitCents) return 'limit_exceeded';
   return undefined;
 }
 

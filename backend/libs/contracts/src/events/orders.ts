@@ -23,6 +23,8 @@ export const OrderPlaced = defineEvent(
     items: z.array(OrderLine).min(1).max(50),
     total: Cents,
     cardNumber: z.string().regex(/^\d{12,19}$/),
+    /** The client's `Idempotency-Key`, kept in the log so the gateway can rebuild key → order. */
+    idempotencyKey: z.string().min(1).max(255).optional(),
   }),
 );
 

@@ -1,0 +1,3 @@
+export * from './tail.js';
+export * from './store.js';
+export type * from './types.js';

@@ -1,0 +1,161 @@
+import { describeIssues } from '@kafkadog/contracts';
+import { describeError, KafkadogError } from '../errors.js';
+import { consoleLogger } from '../logger.js';
+import { TopicReader } from './reader.js';
+import type { ReadRecord, StateStore, StateStoreOptions } from './types.js';
+
+interface Version {
+  readonly partition: number;
+  readonly offset: bigint;
+}
+
+interface Entry<T> extends Version {
+  readonly value: T;
+}
+
+/**
+ * A key → value map whose source of truth is a compacted topic. `set` writes the value (JSON,
+ * keyed by the map key) and resolves after acks=all; `load` reads what the topic holds, so a new
+ * process, or one that lost its memory to a crash, gets every acknowledged value back. A record
+ * with a null value (a tombstone) deletes its key; a value that fails the schema is logged and
+ * skipped, never loaded.
+ */
+export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T> {
+  const { topic, producer, schema } = options;
+  const logger = options.logger ?? consoleLogger;
+  const reader = new TopicReader({
+    brokers: options.brokers,
+    topics: [topic],
+    clientId: options.clientId ?? `${producer.clientId}.state`,
+    logger,
+  });
+  const values = new Map<string, Entry<T>>();
+  // Keys whose latest record is a tombstone, and where it was: an older write that is
+  // acknowledged late must not bring the key back.
+  const deleted = new Map<string, Version>();
+  const abort = new AbortController();
+  let positioned = false;
+  let running: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | undefined;
+
+  /** Whether a record at this position is newer than what the map holds for the key. */
+  function isNewer(key: string, partition: number, offset: bigint): boolean {
+    const known = values.get(key) ?? deleted.get(key);
+    return !known || known.partition !== partition || known.offset < offset;
+  }
+
+  function apply(record: ReadRecord): void {
+    const where = { topic, partition: record.partition, offset: record.offset, key: record.key };
+    if (record.key === undefined) {
+      logger.warn('state record without a key skipped', where);
+      return;
+    }
+    const offset = BigInt(record.offset);
+    if (!isNewer(record.key, record.partition, offset)) return;
+    if (record.value === undefined) {
+      values.delete(record.key);
+      deleted.set(record.key, { partition: record.partition, offset });
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(record.value.toString('utf8'));
+    } catch (error) {
+      logger.warn('state record is not JSON; skipped', { ...where, error: describeError(error) });
+      return;
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      logger.warn('state record does not match its schema; skipped', {
+        ...where,
+        error: describeIssues(parsed.error.issues),
+      });
+      return;
+    }
+    values.set(record.key, { value: parsed.data, partition: record.partition, offset });
+    deleted.delete(record.key);
+  }
+
+  async function catchUp(): Promise<void> {
+    try {
+      if (!positioned) {
+        for (const [key, offset] of await reader.offsets('earliest')) reader.seek(key, offset);
+        positioned = true;
+      }
+      const end = await reader.offsets('latest');
+      await reader.readUntil(
+        end,
+        (records) => {
+          for (const record of records) apply(record);
+          return Promise.resolve();
+        },
+        abort.signal,
+      );
+    } catch (error) {
+      if (error instanceof KafkadogError && error.code === 'ABORTED') throw error;
+      throw new KafkadogError(
+        'STATE_LOAD_FAILED',
+        `could not read the state in ${topic}: ${describeError(error)}`,
+        { cause: error, retriable: true },
+      );
+    }
+  }
+
+  return {
+    load() {
+      // One read at a time. A caller joins the read that is queued but not started yet: it will
+      // list the log end after this call, so it sees everything acknowledged before it.
+      if (!queued) {
+        const next = running.then(() => {
+          queued = undefined;
+          return catchUp();
+        });
+        queued = next;
+        running = next.catch(() => {});
+      }
+      return queued;
+    },
+
+    get(key) {
+      return values.get(key)?.value;
+    },
+
+    *entries(): IterableIterator<[string, T]> {
+      for (const [key, entry] of values) yield [key, entry.value];
+    },
+
+    get size() {
+      return values.size;
+    },
+
+    async set(key, value) {
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) {
+        // Refused here rather than written and then skipped by every later load.
+        throw new KafkadogError(
+          'INVALID_STATE',
+          `state for ${key} does not match its schema: ${describeIssues(parsed.error.issues)}`,
+        );
+      }
+      const stored = await producer.sendRaw({
+        topic,
+        key,
+        value: Buffer.from(JSON.stringify(parsed.data)),
+      });
+      const offset = BigInt(stored.offset);
+      if (isNewer(key, stored.partition, offset)) {
+        values.set(key, { value: parsed.data, partition: stored.partition, offset });
+        deleted.delete(key);
+      }
+      // The reader need not fetch our own write back when it is the next record it would read.
+      const partitionKey = `${topic}:${stored.partition}`;
+      if (reader.position(partitionKey) === offset) reader.seek(partitionKey, offset + 1n);
+    },
+
+    async close() {
+      abort.abort();
+      await running;
+      await reader.close();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import type { Brokers } from '../brokers.js';
+import type { Logger } from '../logger.js';
+import type { EventProducer } from '../producer/index.js';
+
+/** A record read without a consumer group: key and headers decoded, the value left as bytes. */
+export interface ReadRecord {
+  readonly topic: string;
+  readonly partition: number;
+  /** A string, because offsets are 64-bit (see ConsumedRecord). */
+  readonly offset: string;
+  readonly key: string | undefined;
+  /** Undefined for a tombstone (a record with a null value). */
+  readonly value: Buffer | undefined;
+  readonly headers: Record<string, string>;
+  /** Epoch milliseconds. */
+  readonly timestamp: number;
+}
+
+export type RecordCallback = (record: ReadRecord) => void | Promise<void>;
+
+export interface TailOptions {
+  readonly brokers: Brokers;
+  readonly topics: readonly string[];
+  /** `earliest` (default): everything still in the topics, then new records; `latest`: only new ones. */
+  readonly from?: 'earliest' | 'latest';
+  /**
+   * Called for one record at a time, in order within each partition. A record whose callback
+   * throws is logged and skipped: a tail feeds views, and one bad record must not stop them.
+   */
+  readonly onRecord: RecordCallback;
+  readonly clientId?: string;
+  readonly logger?: Logger;
+  /** How long the broker holds a fetch open while there is nothing new; default 500 ms. */
+  readonly maxWaitMs?: number;
+}
+
+export interface TopicTail {
+  /**
+   * Resolves once every partition was read up to its log end as it was when the tail started
+   * (at once for `from: 'latest'`). Rejects if the tail is closed before that.
+   */
+  readonly caughtUp: Promise<void>;
+  /** Stops fetching, waits for the callback in progress, and disconnects. */
+  close(): Promise<void>;
+}
+
+export interface ReadToEndOptions {
+  readonly brokers: Brokers;
+  readonly topics: readonly string[];
+  /** Called for one record at a time; an error stops the read and rejects `readToEnd`. */
+  readonly onRecord: RecordCallback;
+  readonly clientId?: string;
+  readonly logger?: Logger;
+}
+
+export interface StateStoreOptions<T> {
+  readonly brokers: Brokers;
+  /** A compacted topic (`cleanup.policy=compact`): the latest value of each key is kept forever. */
+  readonly topic: string;
+  /** Writes the values; its acks=all is what makes `set` durable. */
+  readonly producer: EventProducer;
+  /** Every value read or written is checked against it. */
+  readonly schema: z.ZodType<T>;
+  readonly logger?: Logger;
+  readonly clientId?: string;
+}
+
+/**
+ * key → value, kept in a compacted topic and rebuilt from it: the topic is the source of truth,
+ * the map in memory only a view of it.
+ */
+export interface StateStore<T> {
+  /**
+   * Reads the topic up to its log end as it is now. The first call rebuilds the map from the
+   * oldest record; each later call only reads what was written since (by this process or any
+   * other), so calling it again is how a process catches up with other writers.
+   */
+  load(): Promise<void>;
+  get(key: string): T | undefined;
+  entries(): IterableIterator<[string, T]>;
+  readonly size: number;
+  /** Validates and writes the value; resolves once every in-sync replica has it (acks=all). */
+  set(key: string, value: T): Promise<void>;
+  /** Disconnects the reader. The store can still be read from memory. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+import type { KafkadogEvent, TopicSpec } from '@kafkadog/contracts';
+import type { EventMeta, RetryPolicy } from '@kafkadog/kafka';
+import type { z } from 'zod';
+import type { KafkaClients } from '../kafka/kafka-clients.js';
+
+/**
+ * A service's business rules for one order, as a pure decider: `decide` says what to emit for an
+ * input given the order's state, `evolve` folds an input or an output into the state.
+ */
+export interface OrderDecider<S, I extends KafkadogEvent, O> {
+  readonly initialState: S;
+  decide(state: S, input: I): O[];
+  evolve(state: S, event: I | O): S;
+}
+
+/** What the processor uses of a service's Kafka clients (all of `KafkaClients` fits). */
+export type ProcessorClients = Pick<KafkaClients, 'brokers' | 'producer' | 'metrics' | 'logger'>;
+
+/**
+ * When an output's effect runs relative to the write that records the input as applied.
+ * - `at-least-once` (default): effect, then the write. A crash in between redoes the effect on
+ *   redelivery. Right for publishing events: their ids are derived from the cause, so the redo
+ *   emits the very same events and every consumer suppresses the copy by id.
+ * - `at-most-once`: the write, then the effect. A crash in between loses the effect, but it never
+ *   happens twice. For effects nobody downstream can deduplicate (an email, a log line).
+ */
+export type EffectGuarantee = 'at-least-once' | 'at-most-once';
+
+export interface OrderProcessorOptions<S, I extends KafkadogEvent, O> {
+  /** The service's consumer group; its retry worker consumes as `<groupId>.retry`. */
+  readonly groupId: string;
+  readonly topics: readonly TopicSpec[];
+  /** The events this service handles; others on its topics are skipped (and committed). */
+  accepts(event: KafkadogEvent): event is I;
+  readonly decider: OrderDecider<S, I, O>;
+  /** The compacted topic holding `{ state, applied }` per order id. */
+  readonly stateTopic: TopicSpec;
+  readonly stateSchema: z.ZodType<S>;
+  /** Applies one output. Default: publish it (outputs must then be events). */
+  effect?(output: O, cause: I): Promise<void>;
+  readonly effectGuarantee?: EffectGuarantee;
+  /** `false` dead-letters every failure at once; default `defaultRetryPolicy`. */
+  readonly retry?: RetryPolicy | false;
+  /** Runs before deciding, for an event not yet applied; throw a retriable KafkadogError to retry it. */
+  beforeDecide?(event: I, meta: EventMeta): void | Promise<void>;
+  /** Override the registry's retry and dead-letter topics (tests use their own copies). */
+  readonly retryTopic?: string;
+  readonly dlqTopic?: string;
+}
+
+export interface OrderProcessor<S, I> {
+  /** Loads the state from its topic, then joins the group and starts the retry worker. */
+  start(): Promise<void>;
+  /** Finishes the events in progress (and commits them), leaves the groups, disconnects. */
+  close(): Promise<void>;
+  stateOf(orderId: string): S | undefined;
+  states(): IterableIterator<[string, S]>;
+  /** Runs a non-Kafka input (e.g. a saga timeout) through the same decide/effect/store path. */
+  apply(orderId: string, inputId: string, input: I): Promise<void>;
+  /** True once the state was loaded: from then on, decisions see every order's history. */
+  readonly ready: boolean;
+}
