@@ -1,0 +1,46 @@
+import { Inject, Injectable, type INestApplication, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { ExpressAdapter } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { BODY_LIMIT_BYTES, HTTP_CONFIG, type HttpConfig } from './http.config.js';
+import { openApiDocument } from './openapi.js';
+
+/**
+ * The Express settings of the gateway. `runService` creates and starts the Nest app, so they are
+ * made here, through the HTTP adapter that Nest hands to providers:
+ * - in the constructor, which runs while Nest builds the app and before it adds its own body
+ *   parsers (Nest skips a parser of the same name that is already there): a JSON parser limited
+ *   to 64 KB that parses every request body as JSON whatever its Content-Type, so that any
+ *   non-JSON body is a 400 `invalid_json` and a larger one a 413; and CORS for the dashboard;
+ * - in onModuleInit, after the controllers' routes and before Nest's catch-all 404: /docs.
+ */
+@Injectable()
+export class HttpSetup implements OnModuleInit {
+  readonly #adapter: ExpressAdapter;
+
+  constructor(adapterHost: HttpAdapterHost, @Inject(HTTP_CONFIG) config: HttpConfig) {
+    this.#adapter = adapterHost.httpAdapter as ExpressAdapter;
+    this.#adapter.getInstance<{ disable(setting: string): void }>().disable('x-powered-by');
+    this.#adapter.useBodyParser('json', false, { limit: BODY_LIMIT_BYTES, type: () => true });
+    this.#adapter.enableCors({
+      origin: [...config.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'OPTIONS'],
+      allowedHeaders: ['Content-Type', 'Idempotency-Key'],
+      exposedHeaders: ['Location', 'Idempotent-Replayed'],
+    });
+  }
+
+  onModuleInit(): void {
+    // SwaggerModule.setup only needs the adapter (routes and static files) from the app.
+    const app = {
+      getHttpAdapter: () => this.#adapter,
+      useStaticAssets: (path: string, options: { prefix: string }): void => {
+        this.#adapter.useStaticAssets(path, options);
+      },
+    } as unknown as INestApplication;
+    SwaggerModule.setup('docs', app, openApiDocument(), {
+      jsonDocumentUrl: 'docs/openapi.json',
+      yamlDocumentUrl: 'docs/openapi.yaml',
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import { createEvent, topics, type EventOf } from '@kafkadog/contracts';
+import { KafkaClients } from '@kafkadog/service';
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EventFeed, type FeedRecord } from '../feed/event-feed.js';
+import { ApiError } from '../http/api-error.js';
+import { writingToKafka } from '../http/kafka-unavailable.js';
+import { IdempotencyKeys } from './idempotency.js';
+import { priceRequest, requestFingerprint, type PricedRequest } from './order-request.js';
+import { OrderReadModel, type OrderPage, type OrderStatus, type OrderView } from './read-model.js';
+
+const orderTopics = [topics.orders, topics.payments, topics.inventory, topics.outcomes];
+
+export interface PlacedOrder {
+  readonly orderId: string;
+  readonly status: OrderStatus;
+  /** True when an Idempotency-Key named an order placed before. */
+  readonly replayed: boolean;
+}
+
+/**
+ * Places orders (the command side: validate, price from the catalog, publish OrderPlaced) and
+ * answers queries from the read model folded from the order topics (the query side).
+ */
+@Injectable()
+export class OrdersService {
+  readonly #readModel = new OrderReadModel();
+  readonly #keys = new IdempotencyKeys();
+  /**
+   * Events whose publish failed without an answer: they may be in the log or not. A retry with
+   * the same key sends the very same event (same ids), which consumers recognise if it is there.
+   */
+  readonly #unconfirmed = new Map<string, EventOf<'OrderPlaced'>>();
+
+  constructor(
+    private readonly kafka: KafkaClients,
+    private readonly feed: EventFeed,
+  ) {
+    for (const topic of orderTopics) feed.on(topic, (record) => this.#fold(record));
+  }
+
+  async place(body: unknown, idempotencyKey: string | undefined): Promise<PlacedOrder> {
+    // Validation and pricing come first: rejected input never reaches Kafka.
+    const priced = priceRequest(body);
+    if (idempotencyKey === undefined) {
+      return {
+        orderId: await this.#publish(priced, undefined),
+        status: 'PENDING',
+        replayed: false,
+      };
+    }
+    // Until the log is read, a key placed before the restart is not known yet.
+    await this.feed.untilCaughtUp();
+    const { orderId, replayed } = await this.#keys.placeOnce(
+      idempotencyKey,
+      requestFingerprint(priced.request),
+      () => this.#publish(priced, idempotencyKey),
+    );
+    return { orderId, status: this.#readModel.get(orderId)?.status ?? 'PENDING', replayed };
+  }
+
+  get(orderId: string): OrderView {
+    const order = this.#readModel.get(orderId);
+    if (!order) throw ApiError.notFound(`order ${orderId}`);
+    return order;
+  }
+
+  page(limit: number, offset: number): OrderPage {
+    return this.#readModel.page(limit, offset);
+  }
+
+  async #publish(priced: PricedRequest, idempotencyKey: string | undefined): Promise<string> {
+    const { request, lines, total } = priced;
+    const fingerprint = requestFingerprint(request);
+    const retried =
+      idempotencyKey === undefined ? undefined : this.#unconfirmed.get(idempotencyKey);
+    const orderId = randomUUID();
+    const event =
+      retried && requestFingerprint(retried.data) === fingerprint
+        ? retried
+        : createEvent(
+            'OrderPlaced',
+            {
+              customerEmail: request.customerEmail,
+              items: lines,
+              total,
+              cardNumber: request.cardNumber,
+              ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+            },
+            { orderId },
+          );
+    if (idempotencyKey !== undefined) this.#unconfirmed.set(idempotencyKey, event);
+    await writingToKafka('the order', () => this.kafka.producer.publish(event));
+    if (idempotencyKey !== undefined) this.#unconfirmed.delete(idempotencyKey);
+    return event.orderId ?? orderId;
+  }
+
+  #fold(record: FeedRecord): void {
+    const { event } = record;
+    if (!event) return;
+    this.#readModel.apply(event, record);
+    if (event.type === 'OrderPlaced' && event.data.idempotencyKey && event.orderId) {
+      this.#keys.remember(event.data.idempotencyKey, {
+        orderId: event.orderId,
+        fingerprint: requestFingerprint(event.data),
+      });
+    }
+  }
+}

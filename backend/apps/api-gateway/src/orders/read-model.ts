@@ -1,0 +1,237 @@
+import type { CancellationReason, EventType, KafkadogEvent, OrderLine } from '@kafkadog/contracts';
+
+export type OrderStatus = 'PENDING' | 'COMPLETED' | 'CANCELLED';
+
+/** Where an event was read: the coordinates a learner can look up in the topic. */
+export interface RecordCoordinates {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string | number;
+  /** Epoch milliseconds (the record's timestamp). */
+  readonly timestamp: number;
+}
+
+export interface TimelineEntry {
+  readonly type: EventType;
+  readonly eventId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: string;
+}
+
+export interface OrderView {
+  readonly orderId: string;
+  readonly status: OrderStatus;
+  /** The first cancellation reason; all of them are in `reasons`. */
+  readonly reason?: CancellationReason;
+  readonly reasons?: readonly CancellationReason[];
+  /** e.g. `card_declined`, `insufficient_stock: sku-gpu`. */
+  readonly details?: readonly string[];
+  readonly payment?: 'AUTHORIZED' | 'DECLINED' | 'VOIDED';
+  readonly inventory?: 'RESERVED' | 'REJECTED' | 'RELEASED';
+  readonly items: readonly OrderLine[];
+  readonly total: number;
+  readonly customerEmail: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly timeline: readonly TimelineEntry[];
+}
+
+export interface OrderPage {
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+  readonly orders: readonly OrderView[];
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** An order as folded so far: replies can be read before the OrderPlaced they answer. */
+interface Draft extends Partial<Mutable<OrderView>> {
+  orderId: string;
+  timeline: TimelineEntry[];
+  placed: boolean;
+}
+
+const flowOrder: Record<string, number> = {
+  'orders.v1': 0,
+  'payments.v1': 1,
+  'inventory.v1': 1,
+  'orders.outcome.v1': 2,
+};
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byTime(a: TimelineEntry, b: TimelineEntry): number {
+  return (
+    compare(a.timestamp, b.timestamp) ||
+    (flowOrder[a.topic] ?? 3) - (flowOrder[b.topic] ?? 3) ||
+    a.offset - b.offset
+  );
+}
+
+function newestFirst(a: Draft, b: Draft): number {
+  return compare(b.createdAt ?? '', a.createdAt ?? '') || compare(b.orderId, a.orderId);
+}
+
+/**
+ * The orders view of GET /orders (CQRS): a fold of orders.v1, payments.v1, inventory.v1 and
+ * orders.outcome.v1 in whatever order their partitions are read. An event read twice (a producer
+ * that redid its work after a crash writes the same event id again) is folded once. An order is
+ * shown once its OrderPlaced was read; the first outcome decides its status.
+ */
+export class OrderReadModel {
+  readonly #orders = new Map<string, Draft>();
+  /** Placed orders, newest first. */
+  readonly #listed: Draft[] = [];
+
+  /** Folds one event; false when it was not an order event or was already folded. */
+  apply(event: KafkadogEvent, at: RecordCoordinates): boolean {
+    const orderId = event.orderId;
+    if (!orderId || !isOrderEvent(event)) return false;
+    const draft = this.#orders.get(orderId) ?? { orderId, timeline: [], placed: false };
+    this.#orders.set(orderId, draft);
+    if (draft.timeline.some((entry) => entry.eventId === event.id)) return false;
+
+    const entry: TimelineEntry = {
+      type: event.type,
+      eventId: event.id,
+      topic: at.topic,
+      partition: at.partition,
+      offset: Number(at.offset),
+      timestamp: new Date(at.timestamp).toISOString(),
+    };
+    draft.timeline.push(entry);
+    draft.timeline.sort(byTime);
+    const last = draft.timeline.at(-1);
+    draft.updatedAt = last?.timestamp ?? entry.timestamp;
+    draft.status ??= 'PENDING';
+    evolve(draft, event);
+    if (event.type === 'OrderPlaced' && !draft.placed) {
+      draft.placed = true;
+      this.#insertListed(draft);
+    }
+    return true;
+  }
+
+  get(orderId: string): OrderView | undefined {
+    const draft = this.#orders.get(orderId);
+    return draft?.placed ? toView(draft) : undefined;
+  }
+
+  /** Placed orders, newest first, `limit` of them from `offset`. */
+  page(limit: number, offset: number): OrderPage {
+    return {
+      total: this.#listed.length,
+      limit,
+      offset,
+      orders: this.#listed.slice(offset, offset + limit).map(toView),
+    };
+  }
+
+  get size(): number {
+    return this.#listed.length;
+  }
+
+  #insertListed(draft: Draft): void {
+    // Binary search: orders mostly arrive newest last, so this is usually a cheap insert at 0.
+    let low = 0;
+    let high = this.#listed.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (newestFirst(this.#listed[middle]!, draft) < 0) low = middle + 1;
+      else high = middle;
+    }
+    this.#listed.splice(low, 0, draft);
+  }
+}
+
+type OrderEvent = Extract<
+  KafkadogEvent,
+  {
+    type:
+      | 'OrderPlaced'
+      | 'PaymentAuthorized'
+      | 'PaymentDeclined'
+      | 'PaymentVoided'
+      | 'InventoryReserved'
+      | 'InventoryRejected'
+      | 'InventoryReleased'
+      | 'OrderCompleted'
+      | 'OrderCancelled';
+  }
+>;
+
+function isOrderEvent(event: KafkadogEvent): event is OrderEvent {
+  return (
+    event.type !== 'PageViewed' &&
+    event.type !== 'TopProductsUpdated' &&
+    event.type !== 'FaultsConfigured' &&
+    event.type !== 'StockChanged'
+  );
+}
+
+function evolve(draft: Draft, event: OrderEvent): void {
+  switch (event.type) {
+    case 'OrderPlaced':
+      draft.items = event.data.items;
+      draft.total = event.data.total;
+      draft.customerEmail = event.data.customerEmail;
+      draft.createdAt = event.occurredAt;
+      return;
+    case 'PaymentAuthorized':
+      draft.payment = draft.payment === 'VOIDED' ? 'VOIDED' : 'AUTHORIZED';
+      return;
+    case 'PaymentDeclined':
+      draft.payment = 'DECLINED';
+      return;
+    case 'PaymentVoided':
+      draft.payment = 'VOIDED';
+      return;
+    case 'InventoryReserved':
+      draft.inventory = draft.inventory === 'RELEASED' ? 'RELEASED' : 'RESERVED';
+      return;
+    case 'InventoryRejected':
+      draft.inventory = 'REJECTED';
+      return;
+    case 'InventoryReleased':
+      draft.inventory = 'RELEASED';
+      return;
+    case 'OrderCompleted':
+      if (draft.status !== 'PENDING') return;
+      draft.status = 'COMPLETED';
+      return;
+    case 'OrderCancelled':
+      if (draft.status !== 'PENDING') return;
+      draft.status = 'CANCELLED';
+      draft.reasons = event.data.reasons;
+      draft.reason = event.data.reasons[0];
+      draft.details = event.data.details;
+      return;
+    default: {
+      const unhandled: never = event;
+      throw new Error(`no fold for ${(unhandled as KafkadogEvent).type}`);
+    }
+  }
+}
+
+function toView(draft: Draft): OrderView {
+  return {
+    orderId: draft.orderId,
+    status: draft.status ?? 'PENDING',
+    ...(draft.reason === undefined ? {} : { reason: draft.reason }),
+    ...(draft.reasons === undefined ? {} : { reasons: draft.reasons }),
+    ...(draft.details === undefined ? {} : { details: draft.details }),
+    ...(draft.payment === undefined ? {} : { payment: draft.payment }),
+    ...(draft.inventory === undefined ? {} : { inventory: draft.inventory }),
+    items: draft.items ?? [],
+    total: draft.total ?? 0,
+    customerEmail: draft.customerEmail ?? '',
+    createdAt: draft.createdAt ?? '',
+    updatedAt: draft.updatedAt ?? draft.createdAt ?? '',
+    timeline: [...draft.timeline],
+  };
+}
