@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_WINDOW_MS,
   evict,
+  hasCounted,
+  isTooLate,
   evolve,
   initialAnalyticsState,
   snapshot,
@@ -231,5 +233,19 @@ describe('eviction', () => {
 
   it('rejects keeping fewer than one window', () => {
     expect(() => evict(threeWindows, T0, 0)).toThrow(RangeError);
+  });
+});
+
+describe('asking before counting', () => {
+  it('tells a counted event from a new one, and an event for an evicted window as too late', () => {
+    const counted = orderPlaced(at(1), [['sku-gpu', 1, 79_900]]);
+    const fresh = orderPlaced(at(2), [['sku-gpu', 1, 79_900]]);
+    const state = evict(given(counted), T0 + 60_000, 1);
+
+    expect(hasCounted(given(counted), counted)).toBe(true);
+    expect(hasCounted(given(counted), fresh)).toBe(false);
+    expect(isTooLate(given(counted), fresh)).toBe(false);
+    expect(isTooLate(state, fresh)).toBe(true);
+    expect(evolve(state, fresh)).toBe(state);
   });
 });

@@ -64,6 +64,17 @@ export function evolve(state: AnalyticsState, event: AnalyticsInput): AnalyticsS
   return { ...state, windows: new Map(state.windows).set(start, next) };
 }
 
+/** Whether the event was already counted in its window (a redelivery): evolve would ignore it. */
+export function hasCounted(state: AnalyticsState, event: AnalyticsInput): boolean {
+  const window = state.windows.get(windowStartOf(Date.parse(event.occurredAt), state.windowMs));
+  return window !== undefined && isCounted(window.counted, event.id);
+}
+
+/** Whether the event falls in a window already evicted: evolve drops it. */
+export function isTooLate(state: AnalyticsState, event: AnalyticsInput): boolean {
+  return windowStartOf(Date.parse(event.occurredAt), state.windowMs) < state.horizon;
+}
+
 /** The window starting at (or containing) `windowStart`, as TopProductsUpdated data. */
 export function snapshot(state: AnalyticsState, windowStart: number, topN = 5): TopProducts {
   const start = windowStartOf(windowStart, state.windowMs);

@@ -6,6 +6,7 @@ import {
   evolve,
   initialStock,
   isStockConserved,
+  withHold,
   type InventoryInput,
   type InventoryOutput,
   type InventoryState,
@@ -373,6 +374,13 @@ describe('property: stock is conserved under any sequence, duplicates included',
         shop.handle(input);
         expect(isStockConserved(shop.stock), `replayed ${input.type} (seed ${seed})`).toBe(true);
       }
+
+      // The stock is a function of the orders' reservations alone (how the service rebuilds it).
+      const derived = [...shop.reservations.values()].reduce(
+        (stock, reservation) => withHold(stock, undefined, reservation),
+        initialStock(),
+      );
+      expect(derived).toEqual(shop.stock);
 
       // However often an order's events came, it was decided once and released at most once.
       const decisions = shop.emitted.filter((e) => e.type !== 'InventoryReleased');

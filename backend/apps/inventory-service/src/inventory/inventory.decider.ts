@@ -93,36 +93,50 @@ export function evolve(
   state: InventoryState,
   event: InventoryInput | InventoryOutput,
 ): InventoryState {
-  const { stock, reservation } = state;
+  const reservation = evolveReservation(state.reservation, event);
+  if (reservation === state.reservation) return state;
+  return { stock: withHold(state.stock, state.reservation, reservation), reservation };
+}
+
+/** What `evolve` does to the order's reservation; the stock follows from it (`withHold`). */
+export function evolveReservation(
+  reservation: Reservation | undefined,
+  event: InventoryInput | InventoryOutput,
+): Reservation | undefined {
   switch (event.type) {
     case 'InventoryReserved':
-      if (reservation) return state;
-      return {
-        stock: moveStock(stock, event.data.items, reserve),
-        reservation: { status: 'reserved', items: event.data.items },
-      };
+      return reservation ?? { status: 'reserved', items: event.data.items };
     case 'InventoryRejected':
-      if (reservation) return state;
-      return { stock, reservation: { status: 'rejected', shortages: event.data.shortages } };
+      return reservation ?? { status: 'rejected', shortages: event.data.shortages };
     case 'InventoryReleased':
-      if (reservation?.status !== 'reserved') return state;
-      return {
-        stock: moveStock(stock, reservation.items, release),
-        reservation: { status: 'released', items: reservation.items },
-      };
+      return reservation?.status === 'reserved'
+        ? { status: 'released', items: reservation.items }
+        : reservation;
     case 'OrderCompleted':
-      if (reservation?.status !== 'reserved') return state;
-      return {
-        stock: moveStock(stock, reservation.items, sell),
-        reservation: { status: 'sold', items: reservation.items },
-      };
+      return reservation?.status === 'reserved'
+        ? { status: 'sold', items: reservation.items }
+        : reservation;
     case 'OrderCancelled':
-      return reservation ? state : { stock, reservation: { status: 'cancelled' } };
+      return reservation ?? { status: 'cancelled' };
     case 'OrderPlaced':
-      return state;
+      return reservation;
     default:
       return unreachable(event);
   }
+}
+
+/**
+ * The stock after one order's hold changes from `from` to `to`. An order holds stock while its
+ * reservation is `reserved` (taken from available into reserved) or `sold` (into sold); every
+ * other status holds nothing. So the stock is the catalog's minus every order's hold, and can be
+ * derived from the orders' reservations alone (which is how inventory-service rebuilds it).
+ */
+export function withHold(
+  stock: StockLevels,
+  from: Reservation | undefined,
+  to: Reservation | undefined,
+): StockLevels {
+  return addHold(addHold(stock, from, -1), to, 1);
 }
 
 /** True when every product satisfies initial = available + reserved + sold, none negative. */
@@ -158,18 +172,24 @@ function shortagesOf(stock: StockLevels, items: readonly StockLine[]): Shortage[
     .filter((line) => line.requested > line.available);
 }
 
-type Move = (level: StockLevel, quantity: number) => StockLevel;
-
-const reserve: Move = (l, q) => ({ ...l, available: l.available - q, reserved: l.reserved + q });
-const release: Move = (l, q) => ({ ...l, available: l.available + q, reserved: l.reserved - q });
-const sell: Move = (l, q) => ({ ...l, reserved: l.reserved - q, sold: l.sold + q });
-
 const EMPTY: StockLevel = { available: 0, reserved: 0, sold: 0 };
 
-function moveStock(stock: StockLevels, items: readonly StockLine[], move: Move): StockLevels {
+/** Adds (sign 1) or takes back (sign -1) what a reservation holds. */
+function addHold(
+  stock: StockLevels,
+  reservation: Reservation | undefined,
+  sign: 1 | -1,
+): StockLevels {
+  if (reservation?.status !== 'reserved' && reservation?.status !== 'sold') return stock;
+  const into = reservation.status === 'reserved' ? 'reserved' : 'sold';
   const next: Record<string, StockLevel> = { ...stock };
-  for (const { productId, quantity } of items) {
-    next[productId] = move(next[productId] ?? EMPTY, quantity);
+  for (const { productId, quantity } of reservation.items) {
+    const level = next[productId] ?? EMPTY;
+    next[productId] = {
+      ...level,
+      available: level.available - sign * quantity,
+      [into]: level[into] + sign * quantity,
+    };
   }
   return next;
 }

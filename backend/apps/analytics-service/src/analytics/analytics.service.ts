@@ -1,0 +1,219 @@
+import {
+  createEvent,
+  parseEvent,
+  topics,
+  type KafkadogEvent,
+  type TopicSpec,
+} from '@kafkadog/contracts';
+import {
+  createEventConsumer,
+  describeError,
+  readToEnd,
+  type EventConsumer,
+  type IdempotencyGuard,
+} from '@kafkadog/kafka';
+import {
+  HealthRegistry,
+  KafkaClients,
+  startInBackground,
+  type BackgroundStart,
+} from '@kafkadog/service';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { ANALYTICS_CONFIG, type AnalyticsConfig } from './analytics.config.js';
+import { initialEmission, keepWindowsFor, planTick, type EmissionState } from './emission.js';
+import {
+  evict,
+  evolve,
+  hasCounted,
+  initialAnalyticsState,
+  isTooLate,
+  type AnalyticsInput,
+  type AnalyticsState,
+} from './window.js';
+
+const GROUP_ID = 'analytics-service';
+const inputTopics: readonly TopicSpec[] = [topics.orders, topics.pageviews];
+
+/**
+ * On a rebuild, records are picked by their Kafka timestamp but counted by their event's
+ * occurredAt: a record stamped up to this long before its event says it happened (two machines'
+ * clocks) is still read. Whatever is read from before the kept windows is dropped by evolve.
+ */
+const REBUILD_SLACK_MS = 30_000;
+
+/**
+ * The windowed top-products aggregation: a consumer group folds OrderPlaced and PageViewed into
+ * the windows of `window.ts`; a timer publishes TopProductsUpdated (see `emission.ts`).
+ *
+ * The windows live in memory only, as a view rebuilt from Kafka at start: before the group
+ * resumes, the records of orders.v1 and analytics.pageviews.v1 that can fall in the windows still
+ * kept are read and counted. The group then resumes from its committed offsets; what the rebuild
+ * already counted comes again and is recognised by its event id (counted per window), so nothing
+ * is counted twice and nothing uncommitted is missed.
+ */
+@Injectable()
+export class AnalyticsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly #keepWindows: number;
+  #state: AnalyticsState;
+  #emission: EmissionState = initialEmission;
+  #consumer: EventConsumer | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | undefined;
+  #starting: BackgroundStart | undefined;
+  #ready = false;
+  /** Events dropped since the last tick because their window was no longer kept. */
+  #late = 0;
+
+  constructor(
+    private readonly kafka: KafkaClients,
+    private readonly health: HealthRegistry,
+    @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+  ) {
+    this.#keepWindows = keepWindowsFor(config.windowMs, config.emitIntervalMs);
+    this.#state = initialAnalyticsState(config.windowMs);
+  }
+
+  onApplicationBootstrap(): void {
+    // In the background: /health answers `starting` meanwhile, and a transient failure (a topic
+    // not created yet) is tried again instead of stopping the service.
+    this.#starting = startInBackground('analytics', () => this.#start(), this.kafka.logger);
+    this.health.register('state', () =>
+      this.#ready ? 'up' : this.#starting?.status === 'down' ? 'down' : 'starting',
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.#starting?.stop();
+    await this.#stop();
+  }
+
+  async #stop(): Promise<void> {
+    this.#ready = false;
+    clearInterval(this.#timer);
+    await this.#ticking;
+    await this.#consumer?.close();
+    this.#consumer = undefined;
+  }
+
+  async #start(): Promise<void> {
+    try {
+      await this.#startSteps();
+    } catch (error) {
+      await this.#stop();
+      throw error;
+    }
+  }
+
+  async #startSteps(): Promise<void> {
+    const { brokers, producer, logger, metrics } = this.kafka;
+    await this.kafka.admin.ensureTopics([...inputTopics, topics.snapshots, topics.dlq]);
+
+    await this.#rebuild();
+    // Snapshots from now on: the rebuilt windows are complete up to the log end. (Joining the
+    // group can take a while after a crash, until the broker drops the dead member.)
+    this.#timer = setInterval(() => this.#tick(), this.config.emitIntervalMs);
+
+    const guard: IdempotencyGuard = {
+      // Counted already, or for a window no longer kept: then it was counted when it first came
+      // (a replay), or it came too late to count. Either way the handler must not count it.
+      isApplied: (event) =>
+        isAnalyticsInput(event) && (hasCounted(this.#state, event) || this.#tooLate(event)),
+      // Counting records the id in its window: there is nothing else to mark.
+      markApplied: () => {},
+    };
+    this.#consumer = createEventConsumer({
+      brokers,
+      groupId: GROUP_ID,
+      topics: inputTopics,
+      producer,
+      idempotency: guard,
+      // Counting cannot fail transiently: a failure is a bug, and the record goes to the DLQ.
+      retry: false,
+      logger,
+      metrics,
+      handler: (event) => this.#count(event),
+    });
+    await this.#consumer.start();
+    this.#ready = true;
+  }
+
+  async #rebuild(): Promise<void> {
+    const started = Date.now();
+    // Evicting first sets the horizon, so evolve drops every event older than the kept windows.
+    this.#state = evict(initialAnalyticsState(this.config.windowMs), started, this.#keepWindows);
+    const from = this.#state.horizon - REBUILD_SLACK_MS;
+    const specs = new Map(inputTopics.map((spec) => [spec.name, spec]));
+    let counted = 0;
+    const read = await readToEnd({
+      brokers: this.kafka.brokers,
+      topics: inputTopics.map((spec) => spec.name),
+      clientId: `${GROUP_ID}.rebuild`,
+      logger: this.kafka.logger,
+      onRecord: (record) => {
+        if (record.timestamp < from) return;
+        const parsed = parseEvent(record.value, specs.get(record.topic));
+        // Poison records are the group consumer's to dead-letter; the rebuild only counts.
+        if (!parsed.ok || !isAnalyticsInput(parsed.event)) return;
+        const before = this.#state;
+        this.#state = evolve(this.#state, parsed.event);
+        if (this.#state !== before) counted++;
+      },
+    });
+    this.kafka.logger.info('analytics windows rebuilt from Kafka', {
+      records: read,
+      counted,
+      windows: this.#state.windows.size,
+      since: new Date(this.#state.horizon).toISOString(),
+      ms: Date.now() - started,
+    });
+  }
+
+  #count(event: KafkadogEvent): void {
+    if (isAnalyticsInput(event)) this.#state = evolve(this.#state, event);
+  }
+
+  #tooLate(event: AnalyticsInput): boolean {
+    if (!isTooLate(this.#state, event)) return false;
+    this.#late++;
+    return true;
+  }
+
+  #tick(): void {
+    if (this.#ticking) return; // the previous tick is still publishing
+    this.#ticking = this.#publishDue().finally(() => {
+      this.#ticking = undefined;
+    });
+  }
+
+  async #publishDue(): Promise<void> {
+    const now = Date.now();
+    if (this.#late > 0) {
+      this.kafka.logger.info('events for windows no longer kept were not counted', {
+        events: this.#late,
+      });
+      this.#late = 0;
+    }
+    this.#state = evict(this.#state, now, this.#keepWindows);
+    const { snapshots, next } = planTick(this.#state, this.#emission, now, this.config.topN);
+    try {
+      for (const data of snapshots) {
+        await this.kafka.producer.publish(createEvent('TopProductsUpdated', data));
+      }
+      // Only now: a tick that failed half-way publishes the same windows again next time.
+      this.#emission = next;
+    } catch (error) {
+      this.kafka.logger.warn('could not publish top-products snapshots; trying at the next tick', {
+        error: describeError(error),
+      });
+    }
+  }
+}
+
+function isAnalyticsInput(event: KafkadogEvent): event is AnalyticsInput {
+  return event.type === 'OrderPlaced' || event.type === 'PageViewed';
+}

@@ -1,0 +1,32 @@
+import { ConfigError } from '@kafkadog/service';
+import { describe, expect, it } from 'vitest';
+import { inventoryConfig } from './inventory.config.js';
+
+describe('inventory configuration', () => {
+  it('defaults to no failures and retries after 1 s, 2 s, 4 s, 8 s: five attempts in all', () => {
+    expect(inventoryConfig({})).toEqual({
+      failureRate: 0,
+      retry: { maxAttempts: 5, baseMs: 1_000, factor: 2, maxMs: 8_000, jitter: 0.2 },
+    });
+  });
+
+  it('reads the failure rate and the retry policy from the environment', () => {
+    const config = inventoryConfig({
+      INVENTORY_FAILURE_RATE: '1',
+      INVENTORY_RETRY_BASE_MS: '200',
+      INVENTORY_RETRY_FACTOR: '3',
+      INVENTORY_RETRY_MAX_ATTEMPTS: '3',
+    });
+    expect(config).toEqual({
+      failureRate: 1,
+      retry: { maxAttempts: 3, baseMs: 200, factor: 3, maxMs: 600, jitter: 0.2 },
+    });
+  });
+
+  it('refuses a rate outside 0..1, naming the variable', () => {
+    expect(() => inventoryConfig({ INVENTORY_FAILURE_RATE: '1.5' })).toThrow(ConfigError);
+    expect(() => inventoryConfig({ INVENTORY_FAILURE_RATE: 'often' })).toThrow(
+      /INVENTORY_FAILURE_RATE/,
+    );
+  });
+});

@@ -1,0 +1,249 @@
+import { parseEvent, topics } from '@kafkadog/contracts';
+import {
+  describeError,
+  KafkadogError,
+  readToEnd,
+  tailTopics,
+  type EventMeta,
+  type TopicTail,
+} from '@kafkadog/kafka';
+import {
+  createOrderProcessor,
+  HealthRegistry,
+  KafkaClients,
+  startInBackground,
+  type BackgroundStart,
+  type OrderProcessor,
+} from '@kafkadog/service';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { INVENTORY_CONFIG, type InventoryConfig } from './inventory.config.js';
+import type { InventoryInput, Reservation } from './inventory.decider.js';
+import {
+  inventoryDecider,
+  isInventoryInput,
+  isInventoryOutput,
+  loadLedger,
+  OrderInventory,
+  PendingOutputs,
+} from './inventory.processing.js';
+import type { StockLedger, StockRow } from './stock-ledger.js';
+import { StockPublisher } from './stock-publisher.js';
+
+const GROUP_ID = 'inventory-service';
+const PRUNE_INTERVAL_MS = 10_000;
+
+/**
+ * Reserves stock for orders through the order processor (see `inventory.processing.ts`):
+ * OrderPlaced → InventoryReserved | InventoryRejected, OrderCancelled → InventoryReleased when
+ * reserved, OrderCompleted → sold. Per-order state in inventory-service.state.v1; the stock is a
+ * view over all orders, published as StockChanged. Fails on purpose at the rate the latest
+ * FaultsConfigured sets, so learners see retries with backoff and the DLQ.
+ *
+ * Start, in this order: follow the fault switches until caught up; read inventory.v1 for
+ * decisions the stored states may not show yet (a crash between publishing and storing); load the
+ * states and join the group (processor.start); derive the stock; publish every product's stock.
+ */
+@Injectable()
+export class InventoryService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly #pending = new PendingOutputs();
+  readonly #publisher: StockPublisher;
+  #processor: OrderProcessor<OrderInventory, InventoryInput> | undefined;
+  #ledger: StockLedger | undefined;
+  #faults: TopicTail | undefined;
+  #failureRate: number;
+  #pruneTimer: NodeJS.Timeout | undefined;
+  #starting: BackgroundStart | undefined;
+  #ready = false;
+
+  constructor(
+    private readonly kafka: KafkaClients,
+    private readonly health: HealthRegistry,
+    @Inject(INVENTORY_CONFIG) private readonly config: InventoryConfig,
+  ) {
+    this.#failureRate = config.failureRate;
+    this.#publisher = new StockPublisher(
+      () => this.#ledger?.stock,
+      (event) => kafka.producer.publish(event),
+      kafka.logger,
+    );
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /** Every catalog product's stock: initial = available + reserved + sold. */
+  stock(): StockRow[] {
+    return this.#requireLedger().rows();
+  }
+
+  /** What the order's stored state says inventory did for it. */
+  reservationOf(orderId: string): Reservation | undefined {
+    return this.#processor?.stateOf(orderId)?.reservation;
+  }
+
+  get failureRate(): number {
+    return this.#failureRate;
+  }
+
+  onApplicationBootstrap(): void {
+    // In the background: /health answers `starting` meanwhile, and a transient failure (a topic
+    // not created yet) is tried again instead of stopping the service.
+    this.#starting = startInBackground(
+      'inventory processing',
+      () => this.#start(),
+      this.kafka.logger,
+    );
+    this.health.register('state', () =>
+      this.#ready ? 'up' : this.#starting?.status === 'down' ? 'down' : 'starting',
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.#starting?.stop();
+    await this.#stop();
+    await this.#publisher.close();
+  }
+
+  async #start(): Promise<void> {
+    try {
+      await this.#startSteps();
+    } catch (error) {
+      await this.#stop();
+      throw error;
+    }
+  }
+
+  async #stop(): Promise<void> {
+    this.#ready = false;
+    clearInterval(this.#pruneTimer);
+    await this.#processor?.close();
+    await this.#faults?.close();
+    this.#processor = undefined;
+    this.#faults = undefined;
+    this.#ledger = undefined;
+  }
+
+  async #startSteps(): Promise<void> {
+    const { brokers, logger } = this.kafka;
+    await this.kafka.admin.ensureTopics([
+      topics.orders,
+      topics.outcomes,
+      topics.inventory,
+      topics.retry,
+      topics.dlq,
+      topics.faults,
+      topics.stock,
+      topics.inventoryState,
+    ]);
+
+    this.#faults = await tailTopics({
+      brokers,
+      topics: [topics.faults.name],
+      from: 'earliest',
+      clientId: `${GROUP_ID}.faults`,
+      logger,
+      onRecord: (record) => {
+        const parsed = parseEvent(record.value, topics.faults);
+        if (!parsed.ok || parsed.event.type !== 'FaultsConfigured') return;
+        const rate = parsed.event.data.inventoryFailureRate;
+        if (rate !== this.#failureRate) logger.info('inventory failure rate set', { rate });
+        this.#failureRate = rate;
+      },
+    });
+    // Before the first order: a configured failure rate must apply from the first event on.
+    await this.#faults.caughtUp;
+
+    await this.#readPublishedDecisions();
+
+    // Scaling: this is the only writer of stock decisions. With several instances each would
+    // decide against a ledger that misses the other instances' orders and could oversell. The
+    // single-writer design (e.g. stock decisions routed by product to one owner, or an elected
+    // leader) belongs here; until then run one instance of inventory-service.
+    this.#processor = createOrderProcessor(this.kafka, {
+      groupId: GROUP_ID,
+      topics: [topics.orders, topics.outcomes],
+      accepts: isInventoryInput,
+      decider: inventoryDecider({
+        ledger: () => this.#requireLedger(),
+        pending: this.#pending,
+        onStockChanged: (productIds) => this.#publisher.changed(productIds),
+      }),
+      stateTopic: topics.inventoryState,
+      stateSchema: OrderInventory,
+      retry: this.config.retry,
+      beforeDecide: (event, meta) => this.#maybeFail(event, meta),
+    });
+    await this.#processor.start();
+
+    const ledger = this.#requireLedger();
+    this.#prune();
+    this.#ready = true;
+    logger.info('stock loaded', {
+      orders: [...this.#processor.states()].length,
+      pending: this.#pending.size,
+      available: ledger
+        .rows()
+        .map((row) => `${row.productId}=${row.available}`)
+        .join(','),
+    });
+    // Once for every product at start: corrects any change a crash kept from being published.
+    this.#publisher.changed(Object.keys(ledger.stock));
+    this.#pruneTimer = setInterval(() => this.#prune(), PRUNE_INTERVAL_MS);
+  }
+
+  #maybeFail(event: InventoryInput, meta: EventMeta): void {
+    if (event.type !== 'OrderPlaced') return;
+    if (Math.random() >= this.#failureRate) return;
+    throw new KafkadogError(
+      'INVENTORY_UNAVAILABLE',
+      `inventory unavailable (simulated, failure rate ${this.#failureRate}, attempt ${meta.attempt})`,
+      { retriable: true },
+    );
+  }
+
+  /** Decisions on inventory.v1 become pending until the stored states show them (see prune). */
+  async #readPublishedDecisions(): Promise<void> {
+    const started = Date.now();
+    const read = await readToEnd({
+      brokers: this.kafka.brokers,
+      topics: [topics.inventory.name],
+      clientId: `${GROUP_ID}.decisions`,
+      logger: this.kafka.logger,
+      onRecord: (record) => {
+        const parsed = parseEvent(record.value, topics.inventory);
+        if (parsed.ok && isInventoryOutput(parsed.event)) this.#pending.add(parsed.event);
+      },
+    });
+    this.kafka.logger.info('read the decisions published on inventory.v1', {
+      records: read,
+      ms: Date.now() - started,
+    });
+  }
+
+  /** Built once the processor has loaded the stored states (its first decision needs it). */
+  #requireLedger(): StockLedger {
+    if (this.#ledger) return this.#ledger;
+    const processor = this.#processor;
+    if (!processor?.ready) {
+      throw new KafkadogError('NOT_READY', 'the stock is not loaded yet', { retriable: true });
+    }
+    this.#ledger = loadLedger(processor.states(), this.#pending);
+    return this.#ledger;
+  }
+
+  #prune(): void {
+    const processor = this.#processor;
+    if (!processor) return;
+    try {
+      this.#pending.prune((orderId) => processor.stateOf(orderId)?.reservation);
+    } catch (error) {
+      this.kafka.logger.warn('could not prune pending decisions', { error: describeError(error) });
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { createEvent, type EventOf } from '@kafkadog/contracts';
+import { describeError, isAbortError, retry, type Logger } from '@kafkadog/kafka';
+import type { StockLevels } from './inventory.decider.js';
+
+export type Publish = (event: EventOf<'StockChanged'>) => Promise<unknown>;
+
+/**
+ * Publishes StockChanged (compacted, key productId) for products whose numbers changed, one
+ * publish at a time and with the numbers as they are when it is sent, so the latest record of a
+ * product is always its latest numbers. Changes that come in while it publishes are coalesced.
+ *
+ * The topic is a view for the gateway, not inventory's state: a change that was never published
+ * (a crash) is corrected at the next start, which publishes every product once.
+ */
+export class StockPublisher {
+  readonly #dirty = new Set<string>();
+  readonly #abort = new AbortController();
+  #draining: Promise<void> | undefined;
+
+  /** `levels` returns undefined while there is no stock to publish yet (it is being loaded). */
+  constructor(
+    private readonly levels: () => StockLevels | undefined,
+    private readonly publish: Publish,
+    private readonly logger: Logger,
+  ) {}
+
+  changed(productIds: Iterable<string>): void {
+    for (const id of productIds) this.#dirty.add(id);
+    if (this.#dirty.size > 0 && !this.#draining && !this.#abort.signal.aborted) {
+      this.#draining = this.#drain()
+        .catch((error: unknown) =>
+          this.logger.error('stopped publishing StockChanged', { error: describeError(error) }),
+        )
+        .finally(() => {
+          this.#draining = undefined;
+          // Changes that arrived after the last loop turn (none while the stock is loading).
+          if (this.#dirty.size > 0 && this.levels()) this.changed([]);
+        });
+    }
+  }
+
+  /** Resolves once every change so far is published. */
+  async flushed(): Promise<void> {
+    while (this.#draining) await this.#draining;
+  }
+
+  /** Publishes what is pending (one attempt each), then stops. */
+  async close(): Promise<void> {
+    this.#abort.abort();
+    await this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#dirty.size > 0) {
+      const [productId] = this.#dirty;
+      const levels = this.levels();
+      // Loading (a restart of the service's processing): its start publishes every product.
+      if (productId === undefined || !levels) return;
+      this.#dirty.delete(productId);
+      const level = levels[productId] ?? { available: 0, reserved: 0, sold: 0 };
+      try {
+        await retry(() => this.publish(createEvent('StockChanged', { productId, ...level })), {
+          shouldRetry: () => true,
+          signal: this.#abort.signal,
+          backoff: { baseMs: 500, factor: 2, maxMs: 10_000, jitter: 0.2 },
+          onRetry: ({ attempt, delayMs, error }) =>
+            this.logger.warn('could not publish StockChanged; trying again', {
+              productId,
+              attempt,
+              nextInMs: delayMs,
+              error: describeError(error),
+            }),
+        });
+      } catch (error) {
+        if (!isAbortError(error)) throw error;
+        this.logger.warn('stopped before StockChanged was published; the next start sends it', {
+          productId,
+        });
+        return;
+      }
+    }
+  }
+}

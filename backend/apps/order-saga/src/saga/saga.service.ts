@@ -1,0 +1,208 @@
+import { parseEvent, topics, type TopicSpec } from '@kafkadog/contracts';
+import { describeError, readToEnd } from '@kafkadog/kafka';
+import {
+  createOrderProcessor,
+  HealthRegistry,
+  KafkaClients,
+  startInBackground,
+  type BackgroundStart,
+  type OrderProcessor,
+} from '@kafkadog/service';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { SAGA_CONFIG, type SagaConfig } from './saga.config.js';
+import type { SagaState, SagaTimeout } from './saga.decider.js';
+import {
+  DecidedOutcomes,
+  isSagaEvent,
+  isSagaOutput,
+  sagaDecider,
+  SagaStateSchema,
+  timeoutsToApply,
+  type SagaEvent,
+} from './saga.processing.js';
+
+const GROUP_ID = 'order-saga';
+const inputTopics: readonly TopicSpec[] = [topics.orders, topics.payments, topics.inventory];
+const TICK_MS = 1_000;
+/** Timeouts applied at once (each waits for a publish and a state write). */
+const TIMEOUT_CONCURRENCY = 16;
+
+/**
+ * The choreography saga: correlates each order's OrderPlaced with the payment and inventory
+ * replies and publishes exactly one outcome per order to orders.outcome.v1, through the order
+ * processor (state per order in order-saga.state.v1). Every second it cancels the orders whose
+ * replies are late, once it has caught up with its input topics after a start: before that, a
+ * reply may simply not have been read yet.
+ */
+@Injectable()
+export class SagaService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly #decided = new DecidedOutcomes();
+  #processor: OrderProcessor<SagaState, SagaEvent> | undefined;
+  #starting: BackgroundStart | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | undefined;
+  /** Per input partition, the log end when the processor started. */
+  #catchUpTargets: Map<string, bigint> | undefined;
+  #caughtUp = false;
+
+  constructor(
+    private readonly kafka: KafkaClients,
+    private readonly health: HealthRegistry,
+    @Inject(SAGA_CONFIG) private readonly config: SagaConfig,
+  ) {}
+
+  /** The order's saga state, as stored. */
+  stateOf(orderId: string): SagaState | undefined {
+    return this.#processor?.stateOf(orderId);
+  }
+
+  onApplicationBootstrap(): void {
+    // In the background: /health answers `starting` meanwhile, and a transient failure (a topic
+    // not created yet) is tried again instead of stopping the service.
+    this.#starting = startInBackground('order saga', () => this.#start(), this.kafka.logger);
+    this.health.register('state', () => this.#starting?.status ?? 'starting');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.#starting?.stop();
+    await this.#stop();
+  }
+
+  async #start(): Promise<void> {
+    try {
+      await this.kafka.admin.ensureTopics([
+        ...inputTopics,
+        topics.outcomes,
+        topics.retry,
+        topics.dlq,
+        topics.sagaState,
+      ]);
+      await this.#readDecidedOutcomes();
+      this.#processor = createOrderProcessor(this.kafka, {
+        groupId: GROUP_ID,
+        topics: inputTopics,
+        accepts: isSagaEvent,
+        decider: sagaDecider(this.#decided),
+        stateTopic: topics.sagaState,
+        stateSchema: SagaStateSchema,
+      });
+      await this.#processor.start();
+      const processor = this.#processor;
+      this.#decided.prune((orderId) => processor.stateOf(orderId));
+      this.#catchUpTargets = await this.#logEnds();
+      this.#timer = setInterval(() => this.#tick(), TICK_MS);
+    } catch (error) {
+      await this.#stop();
+      throw error;
+    }
+  }
+
+  async #stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#ticking;
+    await this.#processor?.close();
+    this.#processor = undefined;
+    this.#caughtUp = false;
+  }
+
+  /** Outcomes already on orders.outcome.v1: decided, whatever the stored states say. */
+  async #readDecidedOutcomes(): Promise<void> {
+    const started = Date.now();
+    const read = await readToEnd({
+      brokers: this.kafka.brokers,
+      topics: [topics.outcomes.name],
+      clientId: `${GROUP_ID}.outcomes`,
+      logger: this.kafka.logger,
+      onRecord: (record) => {
+        const parsed = parseEvent(record.value, topics.outcomes);
+        if (parsed.ok && isSagaOutput(parsed.event))
+          this.#decided.add(parsed.event, record.timestamp);
+      },
+    });
+    this.kafka.logger.info('read the outcomes published on orders.outcome.v1', {
+      records: read,
+      ms: Date.now() - started,
+    });
+  }
+
+  #tick(): void {
+    if (this.#ticking) return; // the previous tick is still applying timeouts
+    this.#ticking = this.#applyTimeouts()
+      .catch((error: unknown) =>
+        this.kafka.logger.warn('could not apply saga timeouts; trying at the next tick', {
+          error: describeError(error),
+        }),
+      )
+      .finally(() => {
+        this.#ticking = undefined;
+      });
+  }
+
+  async #applyTimeouts(): Promise<void> {
+    const processor = this.#processor;
+    if (!processor?.ready) return;
+    if (!this.#caughtUp) {
+      this.#caughtUp = await this.#isCaughtUp();
+      if (!this.#caughtUp) return;
+      this.kafka.logger.info('caught up with the input topics: timeouts are on', {
+        timeoutMs: this.config.timeoutMs,
+      });
+    }
+    this.#decided.prune((orderId) => processor.stateOf(orderId));
+    const due = timeoutsToApply(
+      processor.states(),
+      this.#decided,
+      Date.now(),
+      this.config.timeoutMs,
+    );
+    for (let i = 0; i < due.length; i += TIMEOUT_CONCURRENCY) {
+      await Promise.all(
+        due
+          .slice(i, i + TIMEOUT_CONCURRENCY)
+          .map((timeout) => this.#applyTimeout(processor, timeout)),
+      );
+    }
+  }
+
+  async #applyTimeout(
+    processor: OrderProcessor<SagaState, SagaEvent>,
+    timeout: SagaTimeout,
+  ): Promise<void> {
+    try {
+      // The processor's input type is the Kafka events; its decider (sagaDecider) takes the
+      // timeout too. One timeout input per order: a second one is suppressed by its id.
+      await processor.apply(timeout.orderId, `timeout:${timeout.orderId}`, timeout as never);
+    } catch (error) {
+      this.kafka.logger.warn('could not apply a saga timeout; trying at the next tick', {
+        order: timeout.orderId,
+        error: describeError(error),
+      });
+    }
+  }
+
+  async #logEnds(): Promise<Map<string, bigint>> {
+    const rows = await this.kafka.admin.groupOffsets(
+      GROUP_ID,
+      inputTopics.map((spec) => spec.name),
+    );
+    return new Map(rows.map((row) => [`${row.topic}:${row.partition}`, BigInt(row.logEnd)]));
+  }
+
+  /** Whether the group has committed every input partition up to its log end at start. */
+  async #isCaughtUp(): Promise<boolean> {
+    const targets = this.#catchUpTargets;
+    if (!targets) return false;
+    const rows = await this.kafka.admin.groupOffsets(GROUP_ID);
+    const committed = new Map(
+      rows
+        .filter((row) => row.committed !== null)
+        .map((row) => [`${row.topic}:${row.partition}`, BigInt(row.committed!)]),
+    );
+    return [...targets].every(([key, end]) => end === 0n || (committed.get(key) ?? -1n) >= end);
+  }
+}
