@@ -29,7 +29,10 @@ export interface GroupLoopOptions extends GroupTuning {
   readonly process: (record: ConsumedRecord, signal: AbortSignal) => Promise<void>;
 }
 
-const defaults = { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000, maxWaitMs: 1_000 };
+// A member that dies without leaving (kill -9) keeps its partitions until its session expires:
+// 10 s keeps that pause short while leaving room for GC pauses (the broker's minimum is 6 s).
+// Heartbeats run beside processing, so a slow handler does not expire a session.
+const defaults = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 3_000, maxWaitMs: 1_000 };
 // Waits between attempts to reopen a failed stream or to redo a record that could not finish.
 const recoveryBackoff = { baseMs: 500, factor: 2, maxMs: 30_000, jitter: 0.2 };
 
