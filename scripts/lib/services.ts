@@ -1,0 +1,63 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** The six services of DESIGN.md, in the order `npm start` lists them. */
+/** `label` is the short name `npm start` prefixes each log line with. */
+export const SERVICES = [
+  { name: 'api-gateway', label: 'gateway', port: 3001 },
+  { name: 'order-saga', label: 'saga', port: 3002 },
+  { name: 'payment-service', label: 'payment', port: 3003 },
+  { name: 'inventory-service', label: 'inventory', port: 3004 },
+  { name: 'notification-service', label: 'notification', port: 3005 },
+  { name: 'analytics-service', label: 'analytics', port: 3006 },
+] as const;
+
+export type ServiceName = (typeof SERVICES)[number]['name'];
+export const SERVICE_NAMES: readonly ServiceName[] = SERVICES.map((service) => service.name);
+
+export const DASHBOARD_PORT = 3000;
+
+export function isServiceName(name: string): name is ServiceName {
+  return (SERVICE_NAMES as readonly string[]).includes(name);
+}
+
+export function serviceDir(name: ServiceName): string {
+  return path.join(REPO_ROOT, 'backend', 'apps', name);
+}
+
+/** What `tsc -b tsconfig.build.json` produces for a service, and what runs it. */
+export function serviceEntry(name: ServiceName): string {
+  return path.join(serviceDir(name), 'dist', 'main.js');
+}
+
+/** `PORT_PAYMENT_SERVICE` for payment-service: how `npm start` lets a user move a service. */
+export function portVariable(name: string): string {
+  return `PORT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * The port a service gets from `npm start`: `PORT_<SERVICE>` when set, else its DESIGN.md port.
+ * Throws naming the variable when it is not a port number.
+ */
+export function servicePort(name: ServiceName, env: NodeJS.ProcessEnv = process.env): number {
+  const variable = portVariable(name);
+  const raw = env[variable];
+  const fixed = SERVICES.find((service) => service.name === name)?.port ?? 0;
+  if (raw === undefined || raw === '') return fixed;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`${variable}=${raw} is not a port number (1 to 65535)`);
+  }
+  return port;
+}
+
+export async function isBuilt(name: ServiceName): Promise<boolean> {
+  try {
+    await access(serviceEntry(name));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The whole kafkadog stack for one system-test file: a broker of its own (own data dir, free
+ * ports), every registry topic, and the built services as real processes on free ports. The
+ * services run from their dist/ (built once per run by test/system/global-setup.ts).
+ */
+import { mkdtemp } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  HOST,
+  ensureCluster,
+  findFreeBasePort,
+  isKafkadogError,
+  silentLogger,
+  type ClusterHandle,
+} from '../../scripts/kafka/index.js';
+import {
+  SERVICE_NAMES,
+  isBuilt,
+  serviceDir,
+  type ServiceName,
+} from '../../scripts/lib/services.js';
+import {
+  StartupError,
+  Supervisor,
+  createPrefixer,
+  describeExit,
+  waitHealthy,
+  type ManagedProcess,
+} from '../../scripts/lib/supervisor.js';
+import { createRegistryTopics } from '../../scripts/topics/cli.js';
+
+export type { ServiceName };
+export { SERVICE_NAMES };
+
+export interface StackOptions {
+  /** Extra environment for every service, e.g. `{ SAGA_TIMEOUT_MS: '8000' }`. */
+  readonly env?: Record<string, string>;
+  /** The services to run; all six by default. */
+  readonly services?: readonly ServiceName[];
+  /**
+   * Start the services first, pointed at a broker that does not run yet; `startBroker()` then
+   * starts it. For the "services wait for Kafka" test.
+   */
+  readonly deferBroker?: boolean;
+  /** How long each service gets to answer GET /health with 200. */
+  readonly healthTimeoutMs?: number;
+}
+
+export interface Stack {
+  readonly brokers: string[];
+  readonly services: readonly ServiceName[];
+  /** `http://127.0.0.1:<port>` of a service (the port stays the same across restarts). */
+  readonly url: (service: ServiceName) => string;
+  /** Sends `signal` (SIGKILL by default: a crash) to the service and waits until it is gone. */
+  readonly kill: (service: ServiceName, signal?: NodeJS.Signals) => Promise<void>;
+  /** Stops the service gracefully (SIGTERM, SIGKILL after 10 s). */
+  readonly stopService: (service: ServiceName) => Promise<void>;
+  /** Starts a stopped or killed service again and waits until it is healthy. */
+  readonly start: (
+    service: ServiceName,
+    options?: { env?: Record<string, string> },
+  ) => Promise<void>;
+  /** stopService, then start. */
+  readonly restart: (service: ServiceName) => Promise<void>;
+  /** Every line the service printed in this stack, across restarts, in order. */
+  readonly logs: (service: ServiceName) => string[];
+  /** Whether the service's current process runs. */
+  readonly isRunning: (service: ServiceName) => boolean;
+  /** Starts the deferred broker (deferBroker) and creates the topics. */
+  readonly startBroker: () => Promise<void>;
+  /** Waits until every running service answers GET /health with 200. */
+  readonly waitHealthy: (services?: readonly ServiceName[]) => Promise<void>;
+  /** Stops the services and the broker, and deletes the broker's data. */
+  readonly stop: () => Promise<void>;
+}
+
+const DEFAULT_HEALTH_TIMEOUT_MS = 60_000;
+
+/** A TCP port that was free a moment ago (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen({ port: 0, host: HOST }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const services = [...(options.services ?? SERVICE_NAMES)];
+  const missing: string[] = [];
+  for (const name of services) if (!(await isBuilt(name))) missing.push(name);
+  if (missing.length > 0) {
+    throw new Error(
+      `not built: ${missing.join(', ')} (no backend/apps/<name>/dist/main.js). The system tests need every service: build with \`npm run build\`.`,
+    );
+  }
+
+  const echo = process.env.KAFKADOG_TEST_LOG === '1';
+  const prefix = createPrefixer(services, { color: false });
+  const lines = new Map<ServiceName, string[]>(services.map((name) => [name, []]));
+  const supervisor = new Supervisor({
+    maxLines: 1000,
+    onLine: (child, line) => {
+      lines.get(child.name as ServiceName)?.push(line);
+      if (echo) process.stdout.write(`${prefix(child.name)}${line}\n`);
+    },
+    onExit: (child, exit, expected) => {
+      if (!expected) {
+        process.stderr.write(`[stack] ${child.name} exited unexpectedly (${describeExit(exit)})\n`);
+      }
+    },
+  });
+
+  const dataDir = await mkdtemp(join(tmpdir(), 'kafkadog-system-'));
+  const basePort = await findFreeBasePort({ from: 40_000 + 10 * Math.floor(Math.random() * 500) });
+  const brokers = [`${HOST}:${basePort}`];
+  const ports = new Map<ServiceName, number>();
+  for (const name of services) ports.set(name, await freePort());
+  let cluster: ClusterHandle | undefined;
+  const healthTimeoutMs = options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+
+  const url = (name: ServiceName) => `http://${HOST}:${ports.get(name) ?? 0}`;
+
+  async function startBroker(): Promise<void> {
+    // A broker of our own even when KAFKA_BROKERS names one: these tests reset every group.
+    const env = { ...process.env };
+    delete env.KAFKA_BROKERS;
+    cluster = await ensureCluster({ basePort, dataDir, nodes: 1, logger: silentLogger, env });
+    if (!(await createRegistryTopics(cluster.brokers, silentLogger))) {
+      throw new Error('the registry topics could not be created as specified');
+    }
+  }
+
+  function spawn(name: ServiceName, extraEnv: Record<string, string> = {}): ManagedProcess {
+    return supervisor.start({
+      name,
+      command: process.execPath,
+      args: ['dist/main.js'],
+      cwd: serviceDir(name),
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        ...options.env,
+        ...extraEnv,
+        PORT: String(ports.get(name)),
+        KAFKA_BROKERS: brokers.join(','),
+        HOST,
+      },
+    });
+  }
+
+  async function healthy(name: ServiceName): Promise<void> {
+    const child = supervisor.get(name);
+    if (!child) throw new Error(`${name} was never started`);
+    try {
+      await waitHealthy(child, `${url(name)}/health`, { timeoutMs: healthTimeoutMs });
+    } catch (error) {
+      if (error instanceof StartupError) {
+        throw new Error(`${error.message}\n--- last lines of ${name} ---\n${error.tail}`);
+      }
+      throw error;
+    }
+  }
+
+  async function waitAllHealthy(names: readonly ServiceName[] = services): Promise<void> {
+    await Promise.all(
+      names.filter((name) => supervisor.get(name)?.exit === undefined).map(healthy),
+    );
+  }
+
+  async function stop(): Promise<void> {
+    await supervisor.stopAll(10_000);
+    await cluster?.stop({ wipe: true });
+  }
+
+  try {
+    if (!options.deferBroker) await startBroker();
+    for (const name of services) spawn(name);
+    if (!options.deferBroker) await waitAllHealthy();
+  } catch (error) {
+    await stop().catch(() => undefined);
+    if (isKafkadogError(error)) throw new Error(`the test broker did not start: ${error.message}`);
+    throw error;
+  }
+
+  return {
+    brokers,
+    services,
+    url,
+    async kill(name, signal = 'SIGKILL') {
+      const child = supervisor.get(name);
+      if (!child || child.exit !== undefined) return;
+      child.signal(signal);
+      await child.exited;
+    },
+    async stopService(name) {
+      await supervisor.get(name)?.stop(10_000);
+    },
+    async start(name, startOptions = {}) {
+      spawn(name, startOptions.env);
+      await healthy(name);
+    },
+    async restart(name) {
+      await supervisor.get(name)?.stop(10_000);
+      spawn(name);
+      await healthy(name);
+    },
+    logs: (name) => [...(lines.get(name) ?? [])],
+    isRunning: (name) => {
+      const child = supervisor.get(name);
+      return child !== undefined && child.exit === undefined;
+    },
+    async startBroker() {
+      await startBroker();
+      await waitAllHealthy();
+    },
+    waitHealthy: waitAllHealthy,
+    stop,
+  };
+}
