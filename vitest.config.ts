@@ -34,6 +34,23 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        resolve,
+        ssr: { resolve: { conditions: ['source'] } },
+        test: {
+          // Every service as its own process against a broker per file (test/support/stack.ts).
+          // One file at a time, after the other projects: each file runs a broker and six
+          // services, and several at once would compete for the machine and skew the timings.
+          name: 'system',
+          include: ['test/system/**/*.system.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          globalSetup: ['test/system/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -1,7 +1,8 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { REPO_ROOT } from '../kafka/config.js';
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+export { REPO_ROOT };
 
 /** The six services of DESIGN.md, in the order `npm start` lists them. */
 /** `label` is the short name `npm start` prefixes each log line with. */

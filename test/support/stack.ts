@@ -3,7 +3,7 @@
  * ports), every registry topic, and the built services as real processes on free ports. The
  * services run from their dist/ (built once per run by test/system/global-setup.ts).
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,6 +177,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   async function stop(): Promise<void> {
     await supervisor.stopAll(10_000);
     await cluster?.stop({ wipe: true });
+    // Also when the broker never started (deferBroker, or a failed start).
+    await rm(dataDir, { recursive: true, force: true });
   }
 
   try {
