@@ -34,11 +34,20 @@ import { createRegistryTopics } from '../../scripts/topics/cli.js';
 export type { ServiceName };
 export { SERVICE_NAMES };
 
+/** A service's process: `inventory-service`, or `inventory-service#2` for its second instance. */
+export type ProcessName = ServiceName | `${ServiceName}#${number}`;
+
+function serviceOf(name: ProcessName): ServiceName {
+  return name.split('#')[0] as ServiceName;
+}
+
 export interface StackOptions {
   /** Extra environment for every service, e.g. `{ SAGA_TIMEOUT_MS: '8000' }`. */
   readonly env?: Record<string, string>;
   /** The services to run; all six by default. */
   readonly services?: readonly ServiceName[];
+  /** How many instances of a service to run (1 by default); the extra ones are `<name>#<n>`. */
+  readonly instances?: Partial<Record<ServiceName, number>>;
   /**
    * Start the services first, pointed at a broker that does not run yet; `startBroker()` then
    * starts it. For the "services wait for Kafka" test.
@@ -51,27 +60,29 @@ export interface StackOptions {
 export interface Stack {
   readonly brokers: string[];
   readonly services: readonly ServiceName[];
-  /** `http://127.0.0.1:<port>` of a service (the port stays the same across restarts). */
-  readonly url: (service: ServiceName) => string;
+  /** Every process: each service's name, and `<name>#<n>` for its further instances. */
+  readonly processes: readonly ProcessName[];
+  /** `http://127.0.0.1:<port>` of a process (the port stays the same across restarts). */
+  readonly url: (process: ProcessName) => string;
   /** Sends `signal` (SIGKILL by default: a crash) to the service and waits until it is gone. */
-  readonly kill: (service: ServiceName, signal?: NodeJS.Signals) => Promise<void>;
+  readonly kill: (process: ProcessName, signal?: NodeJS.Signals) => Promise<void>;
   /** Stops the service gracefully (SIGTERM, SIGKILL after 10 s). */
-  readonly stopService: (service: ServiceName) => Promise<void>;
+  readonly stopService: (process: ProcessName) => Promise<void>;
   /** Starts a stopped or killed service again and waits until it is healthy. */
   readonly start: (
-    service: ServiceName,
+    process: ProcessName,
     options?: { env?: Record<string, string> },
   ) => Promise<void>;
   /** stopService, then start. */
-  readonly restart: (service: ServiceName) => Promise<void>;
+  readonly restart: (process: ProcessName) => Promise<void>;
   /** Every line the service printed in this stack, across restarts, in order. */
-  readonly logs: (service: ServiceName) => string[];
+  readonly logs: (process: ProcessName) => string[];
   /** Whether the service's current process runs. */
-  readonly isRunning: (service: ServiceName) => boolean;
+  readonly isRunning: (process: ProcessName) => boolean;
   /** Starts the deferred broker (deferBroker) and creates the topics. */
   readonly startBroker: () => Promise<void>;
   /** Waits until every running service answers GET /health with 200. */
-  readonly waitHealthy: (services?: readonly ServiceName[]) => Promise<void>;
+  readonly waitHealthy: (processes?: readonly ProcessName[]) => Promise<void>;
   /** Stops the services and the broker, and deletes the broker's data. */
   readonly stop: () => Promise<void>;
 }
@@ -93,6 +104,13 @@ export function freePort(): Promise<number> {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const services = [...(options.services ?? SERVICE_NAMES)];
+  const processes: ProcessName[] = services.flatMap((name) => [
+    name,
+    ...Array.from(
+      { length: Math.max(0, (options.instances?.[name] ?? 1) - 1) },
+      (_, i): ProcessName => `${name}#${i + 2}`,
+    ),
+  ]);
   const missing: string[] = [];
   for (const name of services) if (!(await isBuilt(name))) missing.push(name);
   if (missing.length > 0) {
@@ -102,12 +120,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   const echo = process.env.KAFKADOG_TEST_LOG === '1';
-  const prefix = createPrefixer(services, { color: false });
-  const lines = new Map<ServiceName, string[]>(services.map((name) => [name, []]));
+  const prefix = createPrefixer(processes, { color: false });
+  const lines = new Map<ProcessName, string[]>(processes.map((name) => [name, []]));
   const supervisor = new Supervisor({
     maxLines: 1000,
     onLine: (child, line) => {
-      lines.get(child.name as ServiceName)?.push(line);
+      lines.get(child.name as ProcessName)?.push(line);
       if (echo) process.stdout.write(`${prefix(child.name)}${line}\n`);
     },
     onExit: (child, exit, expected) => {
@@ -120,12 +138,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kafkadog-system-'));
   const basePort = await findFreeBasePort({ from: 40_000 + 10 * Math.floor(Math.random() * 500) });
   const brokers = [`${HOST}:${basePort}`];
-  const ports = new Map<ServiceName, number>();
-  for (const name of services) ports.set(name, await freePort());
+  const ports = new Map<ProcessName, number>();
+  for (const name of processes) ports.set(name, await freePort());
   let cluster: ClusterHandle | undefined;
   const healthTimeoutMs = options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
 
-  const url = (name: ServiceName) => `http://${HOST}:${ports.get(name) ?? 0}`;
+  const url = (name: ProcessName) => `http://${HOST}:${ports.get(name) ?? 0}`;
 
   async function startBroker(): Promise<void> {
     // A broker of our own even when KAFKA_BROKERS names one: these tests reset every group.
@@ -137,12 +155,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
   }
 
-  function spawn(name: ServiceName, extraEnv: Record<string, string> = {}): ManagedProcess {
+  function spawn(name: ProcessName, extraEnv: Record<string, string> = {}): ManagedProcess {
     return supervisor.start({
       name,
       command: process.execPath,
       args: ['dist/main.js'],
-      cwd: serviceDir(name),
+      cwd: serviceDir(serviceOf(name)),
       env: {
         ...process.env,
         NODE_OPTIONS: '',
@@ -155,7 +173,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
   }
 
-  async function healthy(name: ServiceName): Promise<void> {
+  async function healthy(name: ProcessName): Promise<void> {
     const child = supervisor.get(name);
     if (!child) throw new Error(`${name} was never started`);
     try {
@@ -168,7 +186,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
   }
 
-  async function waitAllHealthy(names: readonly ServiceName[] = services): Promise<void> {
+  async function waitAllHealthy(names: readonly ProcessName[] = processes): Promise<void> {
     await Promise.all(
       names.filter((name) => supervisor.get(name)?.exit === undefined).map(healthy),
     );
@@ -183,7 +201,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   try {
     if (!options.deferBroker) await startBroker();
-    for (const name of services) spawn(name);
+    for (const name of processes) spawn(name);
     if (!options.deferBroker) await waitAllHealthy();
   } catch (error) {
     await stop().catch(() => undefined);
@@ -194,6 +212,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     brokers,
     services,
+    processes,
     url,
     async kill(name, signal = 'SIGKILL') {
       const child = supervisor.get(name);

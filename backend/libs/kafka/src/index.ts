@@ -9,3 +9,4 @@ export * from './consumer/index.js';
 export * from './idempotency/index.js';
 export * from './admin/index.js';
 export * from './state/index.js';
+export * from './group/index.js';

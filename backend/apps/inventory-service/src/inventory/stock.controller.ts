@@ -9,6 +9,11 @@ export class StockController {
   /** Per product `{ productId, initial, available, reserved, sold }`, for tests and learners. */
   @Get('stock')
   stock(): StockRow[] {
+    if (this.inventory.role !== 'active') {
+      throw new ServiceUnavailableException(
+        `this instance is a ${this.inventory.role}: ask the active instance of inventory-service`,
+      );
+    }
     if (!this.inventory.ready) {
       throw new ServiceUnavailableException('stock is still loading from Kafka');
     }

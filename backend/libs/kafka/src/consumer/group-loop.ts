@@ -8,6 +8,7 @@ import {
 import { parseBrokers, type Brokers } from '../brokers.js';
 import { describeError, KafkadogError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { copartitionedAssigner } from '../group/assignor.js';
 import { fromMessage, type ConsumedRecord } from '../records/index.js';
 import { isAbortError, retry } from '../retry/backoff.js';
 import type { ConsumerStats, GroupTuning } from './types.js';
@@ -69,6 +70,8 @@ export class GroupLoop {
       heartbeatInterval: tuning.heartbeatIntervalMs,
       maxWaitTime: tuning.maxWaitMs,
       deserializers: { headerKey: stringDeserializer },
+      // All events of one order reach one member, from whichever topic (see the assigner).
+      partitionAssigner: copartitionedAssigner,
     });
     this.#logGroupEvents();
   }

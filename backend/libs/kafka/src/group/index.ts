@@ -1,0 +1,2 @@
+export * from './assignor.js';
+export * from './lease.js';

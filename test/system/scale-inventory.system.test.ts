@@ -1,0 +1,138 @@
+// Several instances of inventory-service share one global stock: one decides at a time (it holds
+// the lease), the other stands by, and takes over when the active one is killed. No oversell.
+import { describe, expect, it } from 'vitest';
+import {
+  getOrder,
+  getProducts,
+  getStock,
+  initialStock,
+  orderBody,
+  placeOrders,
+  type OrderView,
+} from '../support/orders.js';
+import type { ProcessName } from '../support/stack.js';
+import { useStack } from '../support/system.js';
+import { waitFor } from '../support/wait.js';
+
+// Failover waits for the killed instance's session to expire (10 s): the saga must wait longer.
+const stack = useStack({
+  instances: { 'inventory-service': 2 },
+  env: { SAGA_TIMEOUT_MS: '60000' },
+});
+
+const INSTANCES: readonly ProcessName[] = ['inventory-service', 'inventory-service#2'];
+
+/** The instance whose GET /stock answers (the other says it is a standby). */
+async function activeInstance(): Promise<{ active: ProcessName; standby: ProcessName }> {
+  const { url } = stack();
+  return waitFor(
+    async () => {
+      const answers = await Promise.all(
+        INSTANCES.map(
+          async (name) => (await fetch(`${url(name)}/stock`).catch(() => undefined))?.status,
+        ),
+      );
+      const active = INSTANCES.filter((_, i) => answers[i] === 200);
+      const standby = INSTANCES.filter((_, i) => answers[i] === 503);
+      return (
+        active.length === 1 && standby.length === 1 && { active: active[0]!, standby: standby[0]! }
+      );
+    },
+    { timeoutMs: 30_000, what: 'one active and one standby inventory-service' },
+  );
+}
+
+async function finalStates(gateway: string, ids: readonly string[]): Promise<OrderView[]> {
+  return Promise.all(
+    ids.map((id) =>
+      waitFor(
+        async () => {
+          const order = await getOrder(gateway, id);
+          return order && order.status !== 'PENDING' && order;
+        },
+        { timeoutMs: 90_000, intervalMs: 200, what: `order ${id} to end` },
+      ),
+    ),
+  );
+}
+
+function count(orders: readonly OrderView[], status: string, reason?: string): number {
+  return orders.filter(
+    (order) => order.status === status && (reason === undefined || order.reason === reason),
+  ).length;
+}
+
+describe('two instances of inventory-service', () => {
+  it('decide one at a time, never oversell, and fail over when the active one is killed', async () => {
+    const { url, kill, logs } = stack();
+    const gateway = url('api-gateway');
+    const gpus = initialStock('sku-gpu'); // 3
+    const { active, standby } = await activeInstance();
+
+    // More single-GPU orders than GPUs, all at once: they spread over the three partitions of
+    // orders.v1. Two instances deciding each against its own view would sell more than 3.
+    const gpuOrders = 12;
+    const first = await finalStates(
+      gateway,
+      await placeOrders(
+        gateway,
+        Array.from({ length: gpuOrders }, () => orderBody([{ productId: 'sku-gpu', quantity: 1 }])),
+        gpuOrders,
+      ),
+    );
+    expect(count(first, 'COMPLETED')).toBe(gpus);
+    expect(count(first, 'CANCELLED', 'inventory')).toBe(gpuOrders - gpus);
+    // Sold once the saga's OrderCompleted reached inventory.
+    await waitFor(async () => (await getStock(url(active))).get('sku-gpu')?.sold === gpus, {
+      what: `${gpus} GPUs sold`,
+    });
+    expect((await getStock(url(active))).get('sku-gpu')).toMatchObject({
+      available: 0,
+      reserved: 0,
+      sold: gpus,
+    });
+    // The standby decided nothing: it never took the lease.
+    expect(logs(standby).some((line) => line.includes('active: this instance decides'))).toBe(
+      false,
+    );
+
+    // A crash of the active instance: the standby takes over (after the dead one's session
+    // expires) and goes on from the same stock.
+    await kill(active);
+    const keyboards = 4;
+    const second = await finalStates(
+      gateway,
+      await placeOrders(gateway, [
+        ...Array.from({ length: keyboards }, () =>
+          orderBody([{ productId: 'sku-keyboard', quantity: 1 }]),
+        ),
+        orderBody([{ productId: 'sku-gpu', quantity: 1 }]),
+      ]),
+    );
+    expect(second.slice(0, keyboards).map((order) => order.status)).toEqual(
+      Array.from({ length: keyboards }, () => 'COMPLETED'),
+    );
+    expect(second[keyboards]).toMatchObject({ status: 'CANCELLED', reason: 'inventory' });
+    expect(logs(standby).some((line) => line.includes('active: this instance decides'))).toBe(true);
+
+    const stock = await waitFor(
+      async () => {
+        const rows = await getStock(url(standby));
+        return rows.get('sku-keyboard')?.sold === keyboards && rows;
+      },
+      { what: `${keyboards} keyboards sold` },
+    );
+    expect(stock.get('sku-gpu')).toMatchObject({ available: 0, reserved: 0, sold: gpus });
+    expect(stock.get('sku-keyboard')).toMatchObject({
+      available: initialStock('sku-keyboard') - keyboards,
+      reserved: 0,
+      sold: keyboards,
+    });
+    for (const row of stock.values()) {
+      expect(row.available + row.reserved + row.sold).toBe(row.initial);
+    }
+    await waitFor(async () => (await getProducts(gateway)).get('sku-gpu') === 0, {
+      what: 'the gateway to show no GPU left',
+    });
+  });
+});
