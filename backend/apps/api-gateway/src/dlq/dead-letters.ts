@@ -1,5 +1,6 @@
 import { Headers, topics } from '@kafkadog/contracts';
 import { retryHeaders, type RawRecord, type ReadRecord } from '@kafkadog/kafka';
+import { redactText } from '../http/redact.js';
 
 /** Set on a retry record written by a redrive: the DLQ offset it came from. */
 export const REDRIVEN_FROM_HEADER = 'redriven-from-dlq-offset';
@@ -49,7 +50,8 @@ function integerHeader(value: string | undefined): number | null {
 
 function preview(value: Buffer | undefined): string {
   if (!value) return '';
-  const text = value.toString('utf8');
+  // Card numbers masked: the preview is served to browsers (the redrive resends the real bytes).
+  const text = redactText(value.toString('utf8'));
   return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
 }
 

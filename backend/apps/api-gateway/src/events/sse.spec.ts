@@ -33,9 +33,10 @@ describe('GET /events messages', () => {
       partition: 1,
       offset: 9,
       type: 'OrderPlaced',
-      event: placed,
+      event: { ...placed, data: { ...placed.data, cardNumber: '************4242' } },
       invalid: null,
     });
+    expect(sseMessage(streamed)).not.toContain('4242424242424242');
     expect(sseMessage(streamed)).toBe(`id: orders.v1:1:9\ndata: ${JSON.stringify(streamed)}\n\n`);
   });
 

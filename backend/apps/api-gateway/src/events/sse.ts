@@ -1,5 +1,6 @@
 import { parseEvent, topicByName, type KafkadogEvent } from '@kafkadog/contracts';
 import type { ReadRecord } from '@kafkadog/kafka';
+import { redactEvent, redactText } from '../http/redact.js';
 
 /** What GET /events sends for each record, as the `data` of one server-sent event. */
 export interface StreamedRecord {
@@ -12,7 +13,8 @@ export interface StreamedRecord {
   /** The event type: the parsed event's, else the `event-type` header's. */
   readonly type: string | null;
   readonly headers: Record<string, string>;
-  /** The event, when the value is a valid one (retry and dead-letter records carry one too). */
+  /** The event, when the value is a valid one (retry and dead-letter records carry one too);
+   *  card numbers masked. */
   readonly event: KafkadogEvent | null;
   /** Why the value is not an event (a poison message), with its first bytes. */
   readonly invalid: {
@@ -37,10 +39,14 @@ export function toStreamedRecord(record: ReadRecord): StreamedRecord {
     timestamp: new Date(record.timestamp).toISOString(),
     type: parsed.ok ? parsed.event.type : (record.headers['event-type'] ?? null),
     headers: record.headers,
-    event: parsed.ok ? parsed.event : null,
+    event: parsed.ok ? redactEvent(parsed.event) : null,
     invalid: parsed.ok
       ? null
-      : { reason: parsed.reason, error: parsed.error, raw: raw.slice(0, RAW_PREVIEW_CHARS) },
+      : {
+          reason: parsed.reason,
+          error: parsed.error,
+          raw: redactText(raw).slice(0, RAW_PREVIEW_CHARS),
+        },
   };
 }
 
