@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, parseEvent, priceOrder, topics, type EventOf } from '@kafkadog/contracts';
+import { counterValue, createAdmin, readToEnd, silentLogger } from '@kafkadog/kafka';
+import { describe, expect, it } from 'vitest';
 import {
-  counterValue,
-  createAdmin,
-  createProducer,
-  readToEnd,
-  silentLogger,
-  type EventProducer,
-} from '@kafkadog/kafka';
-import { HealthRegistry, KafkaClients } from '@kafkadog/service';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../../../test/support/stack.js';
+  startInProcess,
+  useOwnBroker,
+  type InProcessService,
+} from '../../../../test/support/in-process.js';
 import { waitFor } from '../../../../test/support/wait.js';
 import { analyticsConfig } from '../src/analytics/analytics.config.js';
 import { AnalyticsService } from '../src/analytics/analytics.service.js';
@@ -23,53 +19,16 @@ import { windowStartOf } from '../src/analytics/window.js';
  */
 
 const WINDOW_MS = 60_000;
-let stack: Stack;
-let producer: EventProducer;
+const own = useOwnBroker('analytics-test');
 
-beforeAll(async () => {
-  stack = await startStack({ services: [] });
-  producer = createProducer({
-    brokers: stack.brokers,
-    clientId: 'analytics-test',
-    logger: silentLogger,
+function startAnalytics(): Promise<InProcessService<AnalyticsService>> {
+  const config = analyticsConfig({
+    ANALYTICS_WINDOW_MS: String(WINDOW_MS),
+    ANALYTICS_EMIT_INTERVAL_MS: '300',
   });
-});
-
-afterAll(async () => {
-  await producer?.close();
-  await stack?.stop();
-});
-
-interface Running {
-  readonly clients: KafkaClients;
-  stop(): Promise<void>;
-}
-
-async function startAnalytics(): Promise<Running> {
-  const clients = new KafkaClients({
-    name: 'analytics-service',
-    brokers: stack.brokers,
-    kafkaLogger: silentLogger,
+  return startInProcess('analytics-service', own.brokers, (clients, health) => {
+    return new AnalyticsService(clients, health, config);
   });
-  await clients.onModuleInit();
-  const health = new HealthRegistry();
-  const service = new AnalyticsService(
-    clients,
-    health,
-    analyticsConfig({ ANALYTICS_WINDOW_MS: String(WINDOW_MS), ANALYTICS_EMIT_INTERVAL_MS: '300' }),
-  );
-  service.onApplicationBootstrap();
-  await waitFor(() => health.report().state === 'up', {
-    timeoutMs: 60_000,
-    what: 'analytics ready',
-  });
-  return {
-    clients,
-    async stop() {
-      await service.onApplicationShutdown();
-      await clients.onApplicationShutdown();
-    },
-  };
 }
 
 type Snapshot = EventOf<'TopProductsUpdated'>['data'] & { at: number };
@@ -78,7 +37,7 @@ async function snapshotsOf(windowStart: number): Promise<Snapshot[]> {
   const found: Snapshot[] = [];
   const start = new Date(windowStart).toISOString();
   await readToEnd({
-    brokers: stack.brokers,
+    brokers: own.brokers,
     topics: [topics.snapshots.name],
     logger: silentLogger,
     onRecord: (record) => {
@@ -144,7 +103,7 @@ describe('analytics-service on a real broker', () => {
     };
 
     let running = await startAnalytics();
-    for (const event of [...orders, ...views]) await producer.publish(event);
+    for (const event of [...orders, ...views]) await own.producer.publish(event);
     const live = await waitFor(
       async () => {
         const latest = (await snapshotsOf(windowStart)).at(-1);
@@ -162,7 +121,7 @@ describe('analytics-service on a real broker', () => {
 
     // A replay: the group reads everything again, on top of the rebuild; each event counts once.
     await running.stop();
-    const admin = createAdmin({ brokers: stack.brokers, logger: silentLogger });
+    const admin = createAdmin({ brokers: own.brokers, logger: silentLogger });
     try {
       await admin.resetGroupOffsets(
         'analytics-service',

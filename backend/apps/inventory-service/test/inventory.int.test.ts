@@ -8,17 +8,13 @@ import {
   type EventOf,
   type KafkadogEvent,
 } from '@kafkadog/contracts';
+import { counterValue, readToEnd, silentLogger, type ReadRecord } from '@kafkadog/kafka';
+import { describe, expect, it } from 'vitest';
 import {
-  counterValue,
-  createProducer,
-  readToEnd,
-  silentLogger,
-  type EventProducer,
-  type ReadRecord,
-} from '@kafkadog/kafka';
-import { HealthRegistry, KafkaClients } from '@kafkadog/service';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../../../test/support/stack.js';
+  startInProcess,
+  useOwnBroker,
+  type InProcessService,
+} from '../../../../test/support/in-process.js';
 import { waitFor } from '../../../../test/support/wait.js';
 import { inventoryConfig } from '../src/inventory/inventory.config.js';
 import { InventoryService } from '../src/inventory/inventory.service.js';
@@ -31,61 +27,15 @@ import { InventoryService } from '../src/inventory/inventory.service.js';
  * process, built by hand as Nest would (its HTTP controller only serves `stock()`).
  */
 
-let stack: Stack;
-let producer: EventProducer;
+const own = useOwnBroker('inventory-test');
 
-beforeAll(async () => {
-  stack = await startStack({ services: [] });
-  producer = createProducer({
-    brokers: stack.brokers,
-    clientId: 'inventory-test',
-    logger: silentLogger,
+function startInventory(
+  env: Record<string, string> = {},
+): Promise<InProcessService<InventoryService>> {
+  return startInProcess('inventory-service', own.brokers, (clients, health) => {
+    return new InventoryService(clients, health, inventoryConfig(env));
   });
-});
-
-afterAll(async () => {
-  await producer?.close();
-  await stack?.stop();
-});
-
-interface Running {
-  readonly service: InventoryService;
-  readonly clients: KafkaClients;
-  readonly startedAt: number;
-  stop(): Promise<void>;
 }
-
-async function startInventory(env: Record<string, string> = {}): Promise<Running> {
-  const startedAt = Date.now();
-  const clients = new KafkaClients({
-    name: 'inventory-service',
-    brokers: stack.brokers,
-    kafkaLogger: process.env.KAFKADOG_TEST_LOG === '1' ? console_ : silentLogger,
-  });
-  await clients.onModuleInit();
-  const health = new HealthRegistry();
-  const service = new InventoryService(clients, health, inventoryConfig(env));
-  service.onApplicationBootstrap();
-  await waitFor(() => health.report().state === 'up', {
-    timeoutMs: 60_000,
-    what: 'inventory ready',
-  });
-  return {
-    service,
-    clients,
-    startedAt,
-    async stop() {
-      await service.onApplicationShutdown();
-      await clients.onApplicationShutdown();
-    },
-  };
-}
-
-const console_ = {
-  info: (m: string, f?: object) => console.log('[inventory]', m, f ?? ''),
-  warn: (m: string, f?: object) => console.warn('[inventory]', m, f ?? ''),
-  error: (m: string, f?: object) => console.error('[inventory]', m, f ?? ''),
-};
 
 function orderPlaced(items: [productId: string, quantity: number][]) {
   const priced = priceOrder(items.map(([productId, quantity]) => ({ productId, quantity })));
@@ -116,7 +66,7 @@ function completed(order: EventOf<'OrderPlaced'>) {
 async function records(topic: string): Promise<ReadRecord[]> {
   const all: ReadRecord[] = [];
   await readToEnd({
-    brokers: stack.brokers,
+    brokers: own.brokers,
     topics: [topic],
     logger: silentLogger,
     onRecord: (r) => void all.push(r),
@@ -141,7 +91,7 @@ function repliesOf(orderId: string, count: number): Promise<KafkadogEvent[]> {
   );
 }
 
-const row = (running: Running, productId: string) =>
+const row = (running: InProcessService<InventoryService>, productId: string) =>
   running.service.stock().find((r) => r.productId === productId);
 
 describe('inventory-service on a real broker', () => {
@@ -160,10 +110,10 @@ describe('inventory-service on a real broker', () => {
       ['sku-gpu', 2],
     ]);
 
-    await producer.publish(released);
-    await producer.publish(sold);
+    await own.producer.publish(released);
+    await own.producer.publish(sold);
     await repliesOf(sold.orderId!, 1);
-    await producer.publish(rejected);
+    await own.producer.publish(rejected);
     expect(await repliesOf(rejected.orderId!, 1)).toMatchObject([
       {
         type: 'InventoryRejected',
@@ -171,8 +121,8 @@ describe('inventory-service on a real broker', () => {
       },
     ]);
     const cancellation = cancelled(released);
-    await producer.publish(cancellation);
-    await producer.publish(completed(sold));
+    await own.producer.publish(cancellation);
+    await own.producer.publish(completed(sold));
 
     expect((await repliesOf(released.orderId!, 2)).map((e) => e.type)).toEqual([
       'InventoryReserved',
@@ -233,8 +183,8 @@ describe('inventory-service on a real broker', () => {
       const suppressed = () =>
         counterValue(running.clients.metrics.duplicatesSuppressed, { group: 'inventory-service' });
       const already = await suppressed();
-      await producer.publish(cancellation);
-      await producer.publish(released);
+      await own.producer.publish(cancellation);
+      await own.producer.publish(released);
       await waitFor(async () => (await suppressed()) >= already + 2, {
         what: 'duplicates suppressed',
       });
@@ -257,7 +207,7 @@ describe('inventory-service on a real broker', () => {
     });
     try {
       const flaky = orderPlaced([['sku-webcam', 1]]);
-      await producer.publish(flaky);
+      await own.producer.publish(flaky);
 
       const dead = await waitFor(
         async () => {
@@ -287,7 +237,7 @@ describe('inventory-service on a real broker', () => {
       });
       expect(await eventsOf(topics.inventory.name, flaky.orderId!)).toEqual([]);
 
-      await producer.publish(
+      await own.producer.publish(
         createEvent('FaultsConfigured', {
           inventoryFailureRate: 0,
           paymentLimitCents: 500_000,
@@ -298,7 +248,7 @@ describe('inventory-service on a real broker', () => {
         what: 'the failure rate from Kafka',
       });
       const healthy = orderPlaced([['sku-webcam', 1]]);
-      await producer.publish(healthy);
+      await own.producer.publish(healthy);
       expect((await repliesOf(healthy.orderId!, 1)).map((e) => e.type)).toEqual([
         'InventoryReserved',
       ]);

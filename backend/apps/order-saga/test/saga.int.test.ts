@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { causedBy, createEvent, parseEvent, topics, type KafkadogEvent } from '@kafkadog/contracts';
+import { counterValue, readToEnd, silentLogger } from '@kafkadog/kafka';
+import { describe, expect, it } from 'vitest';
 import {
-  counterValue,
-  createProducer,
-  readToEnd,
-  silentLogger,
-  type EventProducer,
-} from '@kafkadog/kafka';
-import { HealthRegistry, KafkaClients } from '@kafkadog/service';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../../../test/support/stack.js';
+  startInProcess,
+  useOwnBroker,
+  type InProcessService,
+} from '../../../../test/support/in-process.js';
 import { waitFor } from '../../../../test/support/wait.js';
 import { sagaConfig } from '../src/saga/saga.config.js';
 import { SagaService } from '../src/saga/saga.service.js';
@@ -20,52 +17,12 @@ import { SagaService } from '../src/saga/saga.service.js';
  * other test's orders on a shared broker. The service runs in this process, built as Nest would.
  */
 
-let stack: Stack;
-let producer: EventProducer;
+const own = useOwnBroker('saga-test');
 
-beforeAll(async () => {
-  stack = await startStack({ services: [] });
-  producer = createProducer({
-    brokers: stack.brokers,
-    clientId: 'saga-test',
-    logger: silentLogger,
+function startSaga(timeoutMs: number): Promise<InProcessService<SagaService>> {
+  return startInProcess('order-saga', own.brokers, (clients, health) => {
+    return new SagaService(clients, health, sagaConfig({ SAGA_TIMEOUT_MS: String(timeoutMs) }));
   });
-});
-
-afterAll(async () => {
-  await producer?.close();
-  await stack?.stop();
-});
-
-interface Running {
-  readonly service: SagaService;
-  readonly clients: KafkaClients;
-  stop(): Promise<void>;
-}
-
-async function startSaga(timeoutMs: number): Promise<Running> {
-  const clients = new KafkaClients({
-    name: 'order-saga',
-    brokers: stack.brokers,
-    kafkaLogger: silentLogger,
-  });
-  await clients.onModuleInit();
-  const health = new HealthRegistry();
-  const service = new SagaService(
-    clients,
-    health,
-    sagaConfig({ SAGA_TIMEOUT_MS: String(timeoutMs) }),
-  );
-  service.onApplicationBootstrap();
-  await waitFor(() => health.report().state === 'up', { timeoutMs: 60_000, what: 'saga ready' });
-  return {
-    service,
-    clients,
-    async stop() {
-      await service.onApplicationShutdown();
-      await clients.onApplicationShutdown();
-    },
-  };
 }
 
 function order(placedAt = new Date()) {
@@ -94,7 +51,7 @@ function order(placedAt = new Date()) {
 async function outcomes(): Promise<Map<string, (KafkadogEvent & { at: number })[]>> {
   const byOrder = new Map<string, (KafkadogEvent & { at: number })[]>();
   await readToEnd({
-    brokers: stack.brokers,
+    brokers: own.brokers,
     topics: [topics.outcomes.name],
     logger: silentLogger,
     onRecord: (record) => {
@@ -120,10 +77,10 @@ describe('order-saga on a real broker', () => {
     const late = order();
     const done = order();
     try {
-      await producer.publish(late.placed);
-      await producer.publish(late.authorized);
+      await own.producer.publish(late.placed);
+      await own.producer.publish(late.authorized);
       for (const event of [done.placed, done.authorized, done.reserved])
-        await producer.publish(event);
+        await own.producer.publish(event);
 
       const [cancelled] = await outcomeOf(late.orderId);
       expect(cancelled).toMatchObject({
@@ -137,7 +94,7 @@ describe('order-saga on a real broker', () => {
       running = await startSaga(timeoutMs);
 
       // The missing reply comes after the cancellation and the restart: recorded, no outcome.
-      await producer.publish(late.reserved);
+      await own.producer.publish(late.reserved);
       await waitFor(() => running.service.stateOf(late.orderId)?.inventory?.ok === true, {
         what: 'the late reply recorded',
       });
@@ -145,11 +102,11 @@ describe('order-saga on a real broker', () => {
       const suppressed = () =>
         counterValue(running.clients.metrics.duplicatesSuppressed, { group: 'order-saga' });
       const already = await suppressed();
-      await producer.publish(done.reserved);
+      await own.producer.publish(done.reserved);
       await waitFor(async () => (await suppressed()) > already, { what: 'the replay suppressed' });
       // A probe order placed now times out: the clock ran past the late order's deadline again.
       const probe = order();
-      await producer.publish(probe.placed);
+      await own.producer.publish(probe.placed);
       expect((await outcomeOf(probe.orderId)).map((e) => e.type)).toEqual(['OrderCancelled']);
 
       const all = await outcomes();
@@ -164,9 +121,9 @@ describe('order-saga on a real broker', () => {
     const timeoutMs = 1_000;
     // Placed long ago, all replies in, while no saga ran: due for a timeout by the clock.
     const backlog = Array.from({ length: 150 }, () => order(new Date(Date.now() - 60_000)));
-    for (const o of backlog) await producer.publish(o.placed);
-    for (const o of backlog) await producer.publish(o.authorized);
-    for (const o of backlog) await producer.publish(o.reserved);
+    for (const o of backlog) await own.producer.publish(o.placed);
+    for (const o of backlog) await own.producer.publish(o.authorized);
+    for (const o of backlog) await own.producer.publish(o.reserved);
 
     const running = await startSaga(timeoutMs);
     try {
