@@ -99,8 +99,15 @@ export function createLease(options: LeaseOptions): Lease {
 
   client.on('consumer:group:join', (payload) => {
     lastHeartbeat = Date.now();
+    const leads = payload.isLeader === true;
+    if (!joined && !leads) {
+      logger.info('standing by: another member holds the lease', {
+        group: groupId,
+        member: client.memberId,
+      });
+    }
     joined = true;
-    set(payload.isLeader === true, payload.isLeader ? 'group leader' : 'another member leads');
+    set(leads, leads ? 'group leader' : 'another member leads');
   });
   client.on('consumer:heartbeat:end', () => {
     lastHeartbeat = Date.now();
