@@ -2,6 +2,7 @@ import { Admin } from '@platformatic/kafka';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { testBrokers, uniqueName } from '../../../../test/support/kafka.js';
 import { waitFor } from '../../../../test/support/wait.js';
+import { topics as registry } from '@kafkadog/contracts';
 import { createEventConsumer, type EventConsumer } from '../src/consumer/index.js';
 import { createProducer } from '../src/producer/index.js';
 import {
@@ -172,5 +173,50 @@ describe('scaling a consumer group', () => {
     expect(aLog.lines.map((line) => line.message)).toContain(
       'partition changed hands during processing; not committing',
     );
+  });
+
+  it('gives partition p of every topic to the same member (an order meets one member)', async () => {
+    const specs = await createTestTopics(brokers, 'copart');
+    const payments = { ...registry.payments, name: uniqueName('copart.payments') };
+    await withAdmin(brokers, (admin) => admin.ensureTopics([payments]));
+    closers.push(async () => {
+      await deleteTestTopics(brokers, specs);
+      await withAdmin(brokers, (admin) => admin.deleteTopics([payments.name]));
+    });
+    const groupId = uniqueName('copart.group');
+    const producer = createProducer({ brokers, clientId: 'test-copart', logger: memoryLogger() });
+    closers.push(() => producer.close());
+    // Two members: the client's default (round robin over all partitions) would give
+    // orders[0] to one and payments[0] to the other.
+    for (const name of ['member-a', 'member-b']) {
+      const consumer = createEventConsumer({
+        brokers,
+        groupId,
+        clientId: name,
+        topics: [specs.orders, payments],
+        producer,
+        handler: () => {},
+        retry: false,
+        dlqTopic: specs.dlq.name,
+        retryTopic: specs.retry.name,
+        logger: memoryLogger(),
+      });
+      await consumer.start();
+      closers.push(() => consumer.close());
+    }
+
+    const members = await waitFor(
+      async () => {
+        const { members } = await withAdmin(brokers, (admin) => admin.describeGroup(groupId));
+        const assigned = members.flatMap((m) => m.assignments.flatMap((a) => a.partitions));
+        return members.length === 2 && assigned.length === 6 && members;
+      },
+      { what: 'two members holding the six partitions' },
+    );
+    for (const member of members) {
+      const byTopic = new Map(member.assignments.map((a) => [a.topic, [...a.partitions].sort()]));
+      expect(byTopic.get(specs.orders.name)?.length).toBeGreaterThan(0);
+      expect(byTopic.get(payments.name)).toEqual(byTopic.get(specs.orders.name));
+    }
   });
 });
