@@ -154,12 +154,14 @@ export class SagaService implements OnApplicationBootstrap, OnApplicationShutdow
       });
     }
     this.#decided.prune((orderId) => processor.stateOf(orderId));
+    // Every instance loads every order's state, but only the owner of an order's partition
+    // times it out: the same member that handles its replies, so the two never race.
     const due = timeoutsToApply(
       processor.states(),
       this.#decided,
       Date.now(),
       this.config.timeoutMs,
-    );
+    ).filter((timeout) => processor.owns(timeout.orderId));
     for (let i = 0; i < due.length; i += TIMEOUT_CONCURRENCY) {
       await Promise.all(
         due

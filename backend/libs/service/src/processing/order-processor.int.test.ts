@@ -258,6 +258,28 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
     expect(processor.stateOf(placed.orderId!)).toEqual({ placed: 1, total: 1_000 });
   });
 
+  it('tells which orders this instance owns: each order is owned by exactly one member', async () => {
+    const specs = await testTopics();
+    const groupId = uniqueName('proc.owners');
+    const a = await startProcessor(specs, clients(), { groupId });
+    const b = await startProcessor(specs, clients(), { groupId });
+    const orderIds = Array.from({ length: 60 }, () => randomUUID());
+    const owners = () => orderIds.map((id) => [a.processor.owns(id), b.processor.owns(id)]);
+    // Both members hold partitions once the second join has settled.
+    await waitFor(() => owners().some(([x]) => x) && owners().some(([, y]) => y), {
+      what: 'both members to own some orders',
+    });
+    expect(owners().every(([x, y]) => x !== y)).toBe(true);
+
+    // The owner is the member that receives the order's events.
+    const placed = orderPlaced(orderIds.find((id) => b.processor.owns(id)));
+    await publish(clients().producer, placed, specs.orders.name);
+    await waitFor(() => b.effects.some((effect) => effect.cause.id === placed.id), {
+      what: 'the owner to handle the order',
+    });
+    expect(a.effects).toEqual([]);
+  });
+
   it('sends an event whose beforeDecide fails retriably through the retry topic', async () => {
     const specs = await testTopics();
     const kafka = clients();

@@ -5,6 +5,7 @@ import {
   createStateStore,
   describeError,
   KafkadogError,
+  partitionFor,
   type EventConsumer,
   type EventConsumerOptions,
   type EventMeta,
@@ -208,6 +209,17 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     *states(): IterableIterator<[string, S]> {
       if (!store) return;
       for (const [orderId, stored] of store.entries()) yield [orderId, stored.state];
+    },
+
+    owns(orderId) {
+      const [keyTopic] = options.topics;
+      if (!keyTopic || !consumer) return false;
+      const partition = partitionFor(orderId, keyTopic.partitions);
+      return consumer
+        .stats()
+        .assignments.some(
+          (assigned) => assigned.topic === keyTopic.name && assigned.partitions.includes(partition),
+        );
     },
 
     apply(orderId, inputId, input) {

@@ -57,6 +57,13 @@ export interface OrderProcessor<S, I> {
   states(): IterableIterator<[string, S]>;
   /** Runs a non-Kafka input (e.g. a saga timeout) through the same decide/effect/store path. */
   apply(orderId: string, inputId: string, input: I): Promise<void>;
+  /**
+   * Whether this instance's group member holds the order's partition (of the first input topic;
+   * the inputs are keyed by order id with equal partition counts, and the group's assigner gives
+   * partition p of each to one member). Work not driven by an event, like a saga timeout, is
+   * done by the owner only: with several instances, one order is decided by one of them.
+   */
+  owns(orderId: string): boolean;
   /** True once the state was loaded: from then on, decisions see every order's history. */
   readonly ready: boolean;
 }
