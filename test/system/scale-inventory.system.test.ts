@@ -92,9 +92,11 @@ describe('two instances of inventory-service', () => {
       sold: gpus,
     });
     // The standby decided nothing: it never took the lease.
-    expect(logs(standby).some((line) => line.includes('active: this instance decides'))).toBe(
-      false,
-    );
+    expect(
+      logs(standby).some((line) =>
+        line.includes('active: this instance runs inventory processing'),
+      ),
+    ).toBe(false);
 
     // A crash of the active instance: the standby takes over (after the dead one's session
     // expires) and goes on from the same stock.
@@ -113,7 +115,11 @@ describe('two instances of inventory-service', () => {
       Array.from({ length: keyboards }, () => 'COMPLETED'),
     );
     expect(second[keyboards]).toMatchObject({ status: 'CANCELLED', reason: 'inventory' });
-    expect(logs(standby).some((line) => line.includes('active: this instance decides'))).toBe(true);
+    expect(
+      logs(standby).some((line) =>
+        line.includes('active: this instance runs inventory processing'),
+      ),
+    ).toBe(true);
 
     const stock = await waitFor(
       async () => {

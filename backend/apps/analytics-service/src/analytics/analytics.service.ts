@@ -15,8 +15,8 @@ import {
 import {
   HealthRegistry,
   KafkaClients,
-  startInBackground,
-  type BackgroundStart,
+  runSingleActive,
+  type SingleActive,
 } from '@kafkadog/service';
 import {
   Inject,
@@ -64,8 +64,7 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
   #consumer: EventConsumer | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
-  #starting: BackgroundStart | undefined;
-  #ready = false;
+  #active: SingleActive | undefined;
   /** Events dropped since the last tick because their window was no longer kept. */
   #late = 0;
 
@@ -79,21 +78,23 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    // In the background: /health answers `starting` meanwhile, and a transient failure (a topic
-    // not created yet) is tried again instead of stopping the service.
-    this.#starting = startInBackground('analytics', () => this.#start(), this.kafka.logger);
-    this.health.register('state', () =>
-      this.#ready ? 'up' : this.#starting?.status === 'down' ? 'down' : 'starting',
-    );
+    // The windows count every order: with several instances one aggregates and publishes, the
+    // others stand by (each would otherwise count only its share of the partitions).
+    this.#active = runSingleActive(this.kafka, {
+      name: GROUP_ID,
+      what: 'analytics',
+      handoverGroups: [GROUP_ID],
+      start: () => this.#start(),
+      stop: () => this.#stop(),
+    });
+    this.health.register('state', () => this.#active?.status ?? 'starting');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.#starting?.stop();
-    await this.#stop();
+    await this.#active?.close();
   }
 
   async #stop(): Promise<void> {
-    this.#ready = false;
     clearInterval(this.#timer);
     await this.#ticking;
     await this.#consumer?.close();
@@ -139,7 +140,6 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
       handler: (event) => this.#count(event),
     });
     await this.#consumer.start();
-    this.#ready = true;
   }
 
   async #rebuild(): Promise<void> {

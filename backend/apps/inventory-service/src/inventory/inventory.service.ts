@@ -1,23 +1,21 @@
 import { parseEvent, topics } from '@kafkadog/contracts';
 import {
-  createLease,
   describeError,
   KafkadogError,
   readToEnd,
   retryGroupId,
-  sleep,
   tailTopics,
   type EventMeta,
-  type Lease,
   type TopicTail,
 } from '@kafkadog/kafka';
 import {
   createOrderProcessor,
   HealthRegistry,
   KafkaClients,
-  startInBackground,
-  type BackgroundStart,
+  runSingleActive,
+  type ActiveRole,
   type OrderProcessor,
+  type SingleActive,
 } from '@kafkadog/service';
 import {
   Inject,
@@ -39,11 +37,7 @@ import type { StockLedger, StockRow } from './stock-ledger.js';
 import { StockPublisher } from './stock-publisher.js';
 
 const GROUP_ID = 'inventory-service';
-const LEASE_GROUP_ID = `${GROUP_ID}.lease`;
 const PRUNE_INTERVAL_MS = 10_000;
-const HANDOVER_POLL_MS = 500;
-
-export type InventoryRole = 'active' | 'standby' | 'joining';
 
 /**
  * Reserves stock for orders through the order processor (see `inventory.processing.ts`):
@@ -54,8 +48,8 @@ export type InventoryRole = 'active' | 'standby' | 'joining';
  *
  * One instance decides at a time. The stock is global: an instance that decided for some orders
  * against a ledger missing the others' orders could oversell. So with several instances, the one
- * holding the lease (`inventory-service.lease`, see createLease) is active and the others are
- * hot standbys that take over when it stops or dies.
+ * holding the lease (`inventory-service.lease`, see runSingleActive) is active and the others
+ * are hot standbys that take over when it stops or dies.
  *
  * Taking over (or starting), in this order: wait until the previous holder has left the
  * processing groups (its last decision is written by then; a killed one is dropped by Kafka after
@@ -72,10 +66,7 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
   #faults: TopicTail | undefined;
   #failureRate: number;
   #pruneTimer: NodeJS.Timeout | undefined;
-  #starting: BackgroundStart | undefined;
-  #lease: Lease | undefined;
-  /** Lease changes are acted on one at a time, in order. */
-  #handover: Promise<void> = Promise.resolve();
+  #active: SingleActive | undefined;
   #ready = false;
 
   constructor(
@@ -96,9 +87,8 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** active: holds the lease and decides; standby: another instance does; joining: neither yet. */
-  get role(): InventoryRole {
-    if (this.#lease?.held) return 'active';
-    return this.#lease?.joined ? 'standby' : 'joining';
+  get role(): ActiveRole {
+    return this.#active?.role ?? 'joining';
   }
 
   /** Every catalog product's stock: initial = available + reserved + sold. */
@@ -116,55 +106,24 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    this.#lease = createLease({
-      brokers: this.kafka.brokers,
-      groupId: LEASE_GROUP_ID,
-      clientId: `${GROUP_ID}.lease`,
-      logger: this.kafka.logger,
-      onChange: (held) => {
-        this.#handover = this.#handover.then(() => (held ? this.#activate() : this.#deactivate()));
-      },
+    this.#active = runSingleActive(this.kafka, {
+      name: GROUP_ID,
+      what: 'inventory processing',
+      handoverGroups: [GROUP_ID, retryGroupId(GROUP_ID)],
+      start: () => this.#start(),
+      stop: () => this.#stop(),
     });
-    this.#lease.start();
-    // A standby is healthy: it is ready to take over. The active one is up once its stock is
-    // loaded; meanwhile /health answers `starting`.
-    this.health.register('state', () => {
-      if (this.role === 'standby') return 'up';
-      if (this.role === 'joining') return 'starting';
-      return this.#ready ? 'up' : this.#starting?.status === 'down' ? 'down' : 'starting';
-    });
+    this.health.register('state', () => this.#active?.status ?? 'starting');
   }
 
   async onApplicationShutdown(): Promise<void> {
     // Finishes the record in progress and leaves the groups before the lease goes to a standby.
-    await this.#deactivate();
-    await this.#lease?.close();
-    await this.#handover;
+    await this.#active?.close();
     await this.#publisher.close();
   }
 
-  #activate(): void {
-    this.kafka.logger.info('active: this instance decides on stock');
-    // In the background: a transient failure (a topic not created yet) is tried again instead
-    // of stopping the service.
-    this.#starting = startInBackground(
-      'inventory processing',
-      (signal) => this.#start(signal),
-      this.kafka.logger,
-    );
-  }
-
-  async #deactivate(): Promise<void> {
-    const wasActive = this.#starting !== undefined;
-    await this.#starting?.stop();
-    this.#starting = undefined;
-    await this.#stop();
-    if (wasActive) this.kafka.logger.info('standby: stopped deciding on stock');
-  }
-
-  async #start(signal: AbortSignal): Promise<void> {
+  async #start(): Promise<void> {
     try {
-      await this.#waitForPreviousHolder(signal);
       await this.#startSteps();
     } catch (error) {
       await this.#stop();
@@ -244,31 +203,6 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     // Once for every product at start: corrects any change a crash kept from being published.
     this.#publisher.changed(Object.keys(ledger.stock));
     this.#pruneTimer = setInterval(() => this.#prune(), PRUNE_INTERVAL_MS);
-  }
-
-  /**
-   * The lease moved to this instance, but the previous holder may still be finishing a decision
-   * (it stops when it learns of the move) or may have died inside its groups. Its last decision
-   * is in Kafka once it has left the processing group and the retry group, so wait for that
-   * before loading the state.
-   */
-  async #waitForPreviousHolder(signal: AbortSignal): Promise<void> {
-    const groups = [GROUP_ID, retryGroupId(GROUP_ID)];
-    let logged = false;
-    for (;;) {
-      const described = await Promise.all(
-        groups.map((group) => this.kafka.admin.describeGroup(group)),
-      );
-      const busy = described.filter((group) => group.members.length > 0);
-      if (busy.length === 0) return;
-      if (!logged) {
-        logged = true;
-        this.kafka.logger.info('waiting for the previous instance to leave its groups', {
-          groups: busy.map((group) => `${group.id}(${group.members.length})`).join(','),
-        });
-      }
-      await sleep(HANDOVER_POLL_MS, signal);
-    }
   }
 
   #maybeFail(event: InventoryInput, meta: EventMeta): void {

@@ -137,11 +137,15 @@ export class EventProcessor {
     }
     // Attempt n failed, so this is retry n.
     const retryNumber = meta.attempt;
-    const notBefore = retryDueAt(retryNumber, policy);
+    const failedAt = Date.now();
+    const notBefore = retryDueAt(retryNumber, policy, failedAt);
     const { record, source } = delivery;
     await this.#persist(`write to ${retryTopic}`, signal, () =>
       producer.sendRaw({
         topic: retryTopic,
+        // Stamped with the failure its delay counts from: retry-not-before minus the record's
+        // timestamp is exactly the backoff, however long the write itself took.
+        timestamp: failedAt,
         key: record.key,
         value: record.value,
         headers: retryHeaders(record.headers, {

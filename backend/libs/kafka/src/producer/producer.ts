@@ -78,6 +78,7 @@ export function createProducer(options: ProducerOptions): EventProducer {
             ...(record.value === undefined ? {} : { value: record.value }),
             headers,
             ...(record.partition === undefined ? {} : { partition: record.partition }),
+            ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
           },
         ],
       });

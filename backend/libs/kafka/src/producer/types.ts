@@ -38,6 +38,8 @@ export interface RawRecord {
   readonly value: Buffer | undefined;
   readonly headers?: HeaderInput | ReadonlyMap<string, Buffer>;
   readonly partition?: number;
+  /** The record's timestamp (epoch ms); by default the time the producer sends it. */
+  readonly timestamp?: number;
 }
 
 export interface EventProducer {
