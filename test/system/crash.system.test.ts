@@ -1,20 +1,18 @@
 // Acceptance 6: kill -9 of the saga, payment and inventory while 1,000 orders are in flight,
 // then a restart. Every order has exactly one outcome, and for every product
 // initial = available + reserved + sold.
-import { catalog, topics, type EventOf } from '@kafkadog/contracts';
+import { catalog, topics } from '@kafkadog/contracts';
 import { describe, expect, it } from 'vitest';
 import { waitForQuiet } from '../support/groups.js';
-import {
-  cards,
-  getProducts,
-  getStock,
-  orderBody,
-  placeOrders,
-  type OrderRequest,
-} from '../support/orders.js';
+import { cards, orderBody, placeOrders, type OrderRequest } from '../support/orders.js';
 import type { ServiceName } from '../support/stack.js';
+import {
+  expectOneOutcomeEach,
+  expectStockConserved,
+  outcomesByOrder,
+} from '../support/invariants.js';
 import { useStack } from '../support/system.js';
-import { eventsOf, readTopic, type TopicRecord } from '../support/topics.js';
+import { readTopic } from '../support/topics.js';
 import { waitFor } from '../support/wait.js';
 
 const ORDERS = 1000;
@@ -35,20 +33,6 @@ function bodies(): OrderRequest[] {
       },
     );
   });
-}
-
-/** Outcome events per order: the distinct event ids, and how many records carry them. */
-function outcomesByOrder(records: readonly TopicRecord[]) {
-  const byOrder = new Map<string, { ids: Set<string>; types: Set<string>; records: number }>();
-  for (const event of eventsOf(records)) {
-    if (!event.orderId) continue;
-    const entry = byOrder.get(event.orderId) ?? { ids: new Set(), types: new Set(), records: 0 };
-    entry.ids.add(event.id);
-    entry.types.add(event.type);
-    entry.records++;
-    byOrder.set(event.orderId, entry);
-  }
-  return byOrder;
 }
 
 describe('a crash of saga, payment and inventory under load', () => {
@@ -85,49 +69,11 @@ describe('a crash of saga, payment and inventory under load', () => {
 
     // Exactly one outcome each: one event (a redo after the crash may write the very same event,
     // same id, again; every consumer suppresses it by id), and none for an unknown order.
-    const final = outcomesByOrder(await readTopic(brokers, topics.outcomes.name));
-    expect([...final.keys()].filter((id) => !ids.includes(id))).toEqual([]);
-    const notOne = ids.filter(
-      (id) => final.get(id)?.ids.size !== 1 || final.get(id)?.types.size !== 1,
-    );
-    expect(notOne).toEqual([]);
-    const copies = [...final.values()].reduce((sum, entry) => sum + entry.records - 1, 0);
+    const copies = await expectOneOutcomeEach(brokers, ids);
     console.log(`[crash] identical outcome records written again by a redo: ${copies}`);
     expect(outcomes.size).toBe(ORDERS);
 
     // The stock is conserved, nothing is left reserved, and what is sold is what completed.
-    const placedEvents = new Map(
-      eventsOf(await readTopic(brokers, topics.orders.name), 'OrderPlaced').map((e) => [
-        e.orderId,
-        e,
-      ]),
-    );
-    const completed = eventsOf(await readTopic(brokers, topics.outcomes.name), 'OrderCompleted');
-    const soldByProduct = new Map<string, number>();
-    for (const orderId of new Set(completed.map((event) => event.orderId))) {
-      const placed = placedEvents.get(orderId) as EventOf<'OrderPlaced'>;
-      for (const line of placed.data.items) {
-        soldByProduct.set(line.productId, (soldByProduct.get(line.productId) ?? 0) + line.quantity);
-      }
-    }
-    const stock = await waitFor(
-      async () => {
-        const rows = await getStock(url('inventory-service'));
-        return [...rows.values()].every((row) => row.reserved === 0) && rows;
-      },
-      { what: 'no stock left reserved' },
-    );
-    expect(stock.size).toBe(catalog.length);
-    const products = await getProducts(url('api-gateway'));
-    for (const product of catalog) {
-      const row = stock.get(product.id);
-      expect(row, product.id).toBeDefined();
-      if (!row) continue;
-      expect(row.initial, product.id).toBe(product.initialStock);
-      expect(row.available + row.reserved + row.sold, product.id).toBe(product.initialStock);
-      expect(row.available, product.id).toBeGreaterThanOrEqual(0);
-      expect(row.sold, product.id).toBe(soldByProduct.get(product.id) ?? 0);
-      expect(products.get(product.id), product.id).toBe(row.available);
-    }
+    await expectStockConserved(brokers, url('inventory-service'), url('api-gateway'));
   }, 360_000);
 });
