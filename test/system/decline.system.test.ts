@@ -4,12 +4,14 @@ import { topics } from '@kafkadog/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   cards,
+  getJson,
   getProducts,
   getStock,
   initialStock,
   orderBody,
   placeOrder,
   waitForOrderStatus,
+  type OrderRequest,
 } from '../support/orders.js';
 import { useStack } from '../support/system.js';
 import { orderEvents, readTopic } from '../support/topics.js';
@@ -89,4 +91,56 @@ describe('a payment that is declined', () => {
       );
     },
   );
+
+  it('follows the decline rules switched while everything runs (PUT /faults)', async () => {
+    const { url, logs } = stack();
+    const gateway = url('api-gateway');
+    const setRules = async (rules: { paymentLimitCents: number; declinedCards: string[] }) => {
+      const seen = logs('payment-service').length;
+      await getJson(`${gateway}/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(rules),
+      });
+      // Through Kafka (api-gateway.faults.v1): in force once payment-service says so.
+      await waitFor(
+        () =>
+          logs('payment-service')
+            .slice(seen)
+            .some(
+              (line) =>
+                line.includes('payment rules') &&
+                line.includes(`limitCents=${rules.paymentLimitCents}`) &&
+                line.includes(`declinedCards=${rules.declinedCards.join(',')}`),
+            ),
+        { what: `payment-service to apply ${JSON.stringify(rules)}` },
+      );
+    };
+    const decline = async (body: OrderRequest) => {
+      const { orderId } = await placeOrder(gateway, body);
+      const order = await waitForOrderStatus(gateway, orderId, 'CANCELLED');
+      expect(order.reason).toBe('payment');
+      const [payment] = orderEvents(
+        await readTopic(stack().brokers, topics.payments.name),
+        orderId,
+      );
+      return payment?.type === 'PaymentDeclined' ? payment.data.reason : payment?.type;
+    };
+    const mouse = (quantity: number) => orderBody([{ productId: 'sku-mouse', quantity }]);
+
+    // A limit of 50.00: two mice (59.98) are over it, one (29.99) is not.
+    await setRules({ paymentLimitCents: 5_000, declinedCards: [cards.declined] });
+    expect(await decline(mouse(2))).toBe('limit_exceeded');
+    const one = await placeOrder(gateway, mouse(1));
+    await waitForOrderStatus(gateway, one.orderId, 'COMPLETED');
+
+    // The good test card declined too.
+    await setRules({ paymentLimitCents: 500_000, declinedCards: [cards.declined, cards.ok] });
+    expect(await decline(mouse(1))).toBe('card_declined');
+
+    // Back to the documented rules: the good card pays again.
+    await setRules({ paymentLimitCents: 500_000, declinedCards: [cards.declined] });
+    const again = await placeOrder(gateway, mouse(1));
+    await waitForOrderStatus(gateway, again.orderId, 'COMPLETED');
+  });
 });
