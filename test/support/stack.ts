@@ -79,8 +79,10 @@ export interface Stack {
   readonly logs: (process: ProcessName) => string[];
   /** Whether the service's current process runs. */
   readonly isRunning: (process: ProcessName) => boolean;
-  /** Starts the deferred broker (deferBroker) and creates the topics. */
+  /** Starts the deferred (or stopped) broker, creates the topics, waits for healthy services. */
   readonly startBroker: () => Promise<void>;
+  /** Stops the broker and keeps its data (an outage); `startBroker` brings it back. */
+  readonly stopBroker: () => Promise<void>;
   /** Waits until every running service answers GET /health with 200. */
   readonly waitHealthy: (processes?: readonly ProcessName[]) => Promise<void>;
   /** Stops the services and the broker, and deletes the broker's data. */
@@ -240,6 +242,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async startBroker() {
       await startBroker();
       await waitAllHealthy();
+    },
+    async stopBroker() {
+      await cluster?.stop({ wipe: false });
     },
     waitHealthy: waitAllHealthy,
     stop,

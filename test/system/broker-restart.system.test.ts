@@ -1,0 +1,37 @@
+// Kafka goes away for longer than a session and comes back: every service notices, gives up what
+// Kafka no longer grants it (group memberships, the inventory and analytics leases), joins again
+// and goes on. An order placed after the outage completes; nothing is lost or decided twice.
+import { describe, expect, it } from 'vitest';
+import { expectOneOutcomeEach, expectStockConserved } from '../support/invariants.js';
+import { orderBody, placeOrder, waitForOrderStatus } from '../support/orders.js';
+import { useStack } from '../support/system.js';
+import { waitFor } from '../support/wait.js';
+
+// The outage and the rejoin take longer than the default 30 s timeout would allow an order.
+const stack = useStack({ env: { SAGA_TIMEOUT_MS: '90000' } });
+
+describe('a Kafka outage longer than a session', () => {
+  it('is ridden out: the services join again and the next order completes', async () => {
+    const { url, brokers, logs } = stack();
+    const gateway = url('api-gateway');
+    const before = await placeOrder(gateway, orderBody([{ productId: 'sku-mouse', quantity: 1 }]));
+    await waitForOrderStatus(gateway, before.orderId, 'COMPLETED');
+
+    await stack().stopBroker();
+    // Noticed: the active inventory stops deciding once its session must have expired.
+    await waitFor(
+      () => logs('inventory-service').some((line) => line.includes('gave up the lease')),
+      { what: 'inventory-service to give up its lease', timeoutMs: 60_000 },
+    );
+    await stack().startBroker();
+
+    const after = await placeOrder(gateway, orderBody([{ productId: 'sku-mouse', quantity: 2 }]));
+    await waitForOrderStatus(gateway, after.orderId, 'COMPLETED', { timeoutMs: 90_000 });
+    expect(
+      logs('inventory-service').filter((line) => line.includes('holds the lease')).length,
+    ).toBeGreaterThanOrEqual(2);
+
+    await expectOneOutcomeEach(brokers, [before.orderId, after.orderId]);
+    await expectStockConserved(brokers, url('inventory-service'), gateway);
+  }, 240_000);
+});
