@@ -18,6 +18,20 @@ describe('a Kafka outage longer than a session', () => {
     await waitForOrderStatus(gateway, before.orderId, 'COMPLETED');
 
     await stack().stopBroker();
+    // Visible: every service's /health turns 503 and names Kafka.
+    await waitFor(
+      async () => {
+        const answers = await Promise.all(
+          stack().services.map(async (name) => {
+            const response = await fetch(`${url(name)}/health`);
+            const body = (await response.json()) as { checks?: { kafka?: string } };
+            return response.status === 503 && body.checks?.kafka === 'down';
+          }),
+        );
+        return answers.every(Boolean);
+      },
+      { what: 'every /health to report Kafka down', timeoutMs: 30_000 },
+    );
     // Noticed: the active inventory stops deciding once its session must have expired.
     await waitFor(
       () => logs('inventory-service').some((line) => line.includes('gave up the lease')),

@@ -1,6 +1,6 @@
 import { Admin } from '@platformatic/kafka';
 import { parseBrokers, type Brokers } from '../brokers.js';
-import { describeError } from '../errors.js';
+import { describeError, KafkadogError } from '../errors.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import { retry, type BackoffOptions } from '../retry/backoff.js';
 
@@ -25,20 +25,8 @@ export async function waitForKafka(
   const bootstrapBrokers = parseBrokers(brokers);
   const where = bootstrapBrokers.join(',');
   const count = await retry(
-    async () => {
-      // A fresh client per attempt, with its own retries off: this loop is the only one waiting.
-      const admin = new Admin({
-        clientId: options.clientId ?? 'kafkadog-wait',
-        bootstrapBrokers,
-        retries: 0,
-        connectTimeout: 2_000,
-      });
-      try {
-        return (await admin.metadata({ topics: [] })).brokers.size;
-      } finally {
-        await admin.close().catch(() => {});
-      }
-    },
+    // A fresh client per attempt, with its own retries off: this loop is the only one waiting.
+    () => askBrokers(brokers, options.clientId ?? 'kafkadog-wait'),
     {
       shouldRetry: () => true,
       ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
@@ -53,4 +41,36 @@ export async function waitForKafka(
   );
   logger.info(`connected to Kafka at ${where}`, { brokers: count });
   return count;
+}
+
+/**
+ * One metadata request on a fresh connection, no retries: the number of brokers, or a rejection
+ * when no broker answers within `timeoutMs`.
+ */
+export async function askBrokers(
+  brokers: Brokers,
+  clientId: string,
+  timeoutMs = 4_000,
+): Promise<number> {
+  const admin = new Admin({
+    clientId,
+    bootstrapBrokers: parseBrokers(brokers),
+    retries: 0,
+    connectTimeout: Math.min(2_000, timeoutMs),
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      admin.metadata({ topics: [] }).then((metadata) => metadata.brokers.size),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new KafkadogError('KAFKA_TIMEOUT', `no broker answered in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    await admin.close().catch(() => {});
+  }
 }

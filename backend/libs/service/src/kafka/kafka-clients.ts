@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
+  askBrokers,
   createAdmin,
+  describeError,
   createKafkaMetrics,
   createProducer,
   waitForKafka,
@@ -11,6 +13,9 @@ import {
 } from '@kafkadog/kafka';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { SERVICE_OPTIONS, type ServiceOptions } from '../service-options.js';
+
+/** How often a running service checks that Kafka answers (GET /health). */
+const CONNECTION_CHECK_MS = 5_000;
 
 /**
  * The Kafka clients one service process shares: one producer, one admin, one metrics registry.
@@ -24,6 +29,8 @@ export class KafkaClients implements OnModuleInit, OnApplicationShutdown {
   #producer: EventProducer | undefined;
   #admin: KafkaAdmin | undefined;
   #connected = false;
+  #monitor: NodeJS.Timeout | undefined;
+  #probing = false;
 
   constructor(@Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions) {
     this.brokers = options.brokers;
@@ -45,6 +52,27 @@ export class KafkaClients implements OnModuleInit, OnApplicationShutdown {
     });
     this.#admin = createAdmin({ brokers: this.brokers, clientId: `${this.options.name}-admin` });
     this.#connected = true;
+    // From now on /health says whether Kafka answers: a broker outage turns it red, not silent.
+    this.#monitor = setInterval(() => void this.#probe(), CONNECTION_CHECK_MS);
+  }
+
+  async #probe(): Promise<void> {
+    if (this.#probing) return;
+    this.#probing = true;
+    try {
+      await askBrokers(this.brokers, `${this.options.name}-health`);
+      if (!this.#connected) this.logger.info('Kafka answers again');
+      this.#connected = true;
+    } catch (error) {
+      if (this.#connected) {
+        this.logger.warn('Kafka does not answer; /health reports it until it does', {
+          error: describeError(error),
+        });
+      }
+      this.#connected = false;
+    } finally {
+      this.#probing = false;
+    }
   }
 
   get producer(): EventProducer {
@@ -62,6 +90,7 @@ export class KafkaClients implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.#monitor);
     this.#connected = false;
     await this.#producer?.close();
     await this.#admin?.close();
