@@ -90,6 +90,8 @@ export class SagaService implements OnApplicationBootstrap, OnApplicationShutdow
         decider: sagaDecider(this.#decided),
         stateTopic: topics.sagaState,
         stateSchema: SagaStateSchema,
+        // Decisions read only their order's state: the partitions run side by side.
+        parallelPartitions: true,
       });
       await this.#processor.start();
       const processor = this.#processor;

@@ -34,6 +34,8 @@ export interface GroupLoopOptions extends GroupTuning {
 // 10 s keeps that pause short while leaving room for GC pauses (the broker's minimum is 6 s).
 // Heartbeats run beside processing, so a slow handler does not expire a session.
 const defaults = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 3_000, maxWaitMs: 1_000 };
+/** With parallelPartitions: records handed to the lanes and not finished yet, at most. */
+const MAX_IN_FLIGHT = 64;
 // Waits between attempts to reopen a failed stream or to redo a record that could not finish.
 const recoveryBackoff = { baseMs: 500, factor: 2, maxMs: 30_000, jitter: 0.2 };
 
@@ -188,36 +190,75 @@ export class GroupLoop {
   }
 
   async #drain(stream: ClientStream): Promise<void> {
-    for await (const message of stream as AsyncIterable<ClientMessage>) {
-      if (this.#abort.signal.aborted) return;
-      const partitionKey = `${message.topic}:${message.partition}`;
-      if (this.#isStale(message, stream)) continue;
-      const position = this.#positions.get(partitionKey);
-      if (position !== undefined && message.offset < position) {
-        // Processed here already; only its commit may have been lost to the rebalance.
-        await this.#commit(message);
-        continue;
+    if (!this.#options.parallelPartitions) {
+      for await (const message of stream as AsyncIterable<ClientMessage>) {
+        if (this.#abort.signal.aborted) return;
+        if (this.#isStale(message, stream)) continue;
+        await this.#handle(message);
       }
-      this.#records++;
-      const record = fromMessage(message);
-      await retry(() => this.#options.process(record, this.#abort.signal), {
-        shouldRetry: (error) => !isAbortError(error),
-        signal: this.#abort.signal,
-        backoff: recoveryBackoff,
-        onRetry: ({ attempt, delayMs, error }) =>
-          this.#options.logger.error('could not finish a record; trying it again', {
-            group: this.#options.groupId,
-            topic: record.topic,
-            partition: record.partition,
-            offset: record.offset,
-            attempt,
-            nextInMs: delayMs,
-            error: describeError(error),
-          }),
-      });
-      this.#positions.set(partitionKey, message.offset + 1n);
-      await this.#commit(message);
+      return;
     }
+    // One lane per partition: a chain of its records, run one after the other, while the lanes
+    // of different partitions run side by side. A lane that fails (a commit that cannot be
+    // made, a close) ends the stream, and the loop reopens it from the committed offsets.
+    const lanes = new Map<string, Promise<void>>();
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    try {
+      for await (const message of stream as AsyncIterable<ClientMessage>) {
+        if (this.#abort.signal.aborted || failure) break;
+        if (this.#isStale(message, stream)) continue;
+        const key = `${message.topic}:${message.partition}`;
+        const lane = (lanes.get(key) ?? Promise.resolve()).then(async () => {
+          // Checked again when its turn comes: the partition may have changed hands meanwhile.
+          if (!this.#isStale(message, stream)) await this.#handle(message);
+        });
+        lanes.set(key, lane);
+        inFlight.add(lane);
+        lane.then(
+          () => inFlight.delete(lane),
+          (error: unknown) => {
+            inFlight.delete(lane);
+            failure ??= { error };
+            void stream.close().catch(() => {});
+          },
+        );
+        while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight).catch(() => {});
+      }
+    } finally {
+      await Promise.allSettled(lanes.values());
+    }
+    if (failure) throw failure.error;
+  }
+
+  /** Processes one record (unless this instance did already) and commits its offset. */
+  async #handle(message: ClientMessage): Promise<void> {
+    const partitionKey = `${message.topic}:${message.partition}`;
+    const position = this.#positions.get(partitionKey);
+    if (position !== undefined && message.offset < position) {
+      // Processed here already; only its commit may have been lost to the rebalance.
+      await this.#commit(message);
+      return;
+    }
+    this.#records++;
+    const record = fromMessage(message);
+    await retry(() => this.#options.process(record, this.#abort.signal), {
+      shouldRetry: (error) => !isAbortError(error),
+      signal: this.#abort.signal,
+      backoff: recoveryBackoff,
+      onRetry: ({ attempt, delayMs, error }) =>
+        this.#options.logger.error('could not finish a record; trying it again', {
+          group: this.#options.groupId,
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          attempt,
+          nextInMs: delayMs,
+          error: describeError(error),
+        }),
+    });
+    this.#positions.set(partitionKey, message.offset + 1n);
+    await this.#commit(message);
   }
 
   /**

@@ -39,6 +39,12 @@ export interface GroupTuning {
   readonly heartbeatIntervalMs?: number;
   /** How long the broker holds a fetch open while there is nothing to return. */
   readonly maxWaitMs?: number;
+  /**
+   * Process the records of different partitions at the same time, still one at a time and in
+   * order within each partition. Only for handlers whose effects may interleave across
+   * partitions (per-order state, with a lock per order); default false: one record at a time.
+   */
+  readonly parallelPartitions?: boolean;
 }
 
 export interface EventConsumerOptions extends GroupTuning {

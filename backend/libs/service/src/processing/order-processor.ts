@@ -180,6 +180,9 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
           ...(options.retry === undefined ? {} : { retry: options.retry }),
           ...(options.retryTopic === undefined ? {} : { retryTopic: options.retryTopic }),
           ...(options.dlqTopic === undefined ? {} : { dlqTopic: options.dlqTopic }),
+          ...(options.parallelPartitions === undefined
+            ? {}
+            : { parallelPartitions: options.parallelPartitions }),
           logger,
           metrics,
         };

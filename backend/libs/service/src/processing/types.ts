@@ -43,6 +43,12 @@ export interface OrderProcessorOptions<S, I extends KafkadogEvent, O> {
   readonly retry?: RetryPolicy | false;
   /** Runs before deciding, for an event not yet applied; throw a retriable KafkadogError to retry it. */
   beforeDecide?(event: I, meta: EventMeta): void | Promise<void>;
+  /**
+   * Handle the partitions side by side (see GroupTuning.parallelPartitions). Safe when a decision
+   * reads only its order's state: the processor locks per order. Not for decisions that read
+   * state shared by all orders (inventory's stock).
+   */
+  readonly parallelPartitions?: boolean;
   /** Override the registry's retry and dead-letter topics (tests use their own copies). */
   readonly retryTopic?: string;
   readonly dlqTopic?: string;
