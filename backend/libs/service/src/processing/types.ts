@@ -45,8 +45,8 @@ export interface OrderProcessorOptions<S, I extends KafkadogEvent, O> {
   beforeDecide?(event: I, meta: EventMeta): void | Promise<void>;
   /**
    * Handle the partitions side by side (see GroupTuning.parallelPartitions). Safe when a decision
-   * reads only its order's state: the processor locks per order. Not for decisions that read
-   * state shared by all orders (inventory's stock).
+   * reads only its order's state (the processor locks per order), or when `decide`, which is
+   * synchronous, also records its effect on shared state before it returns (inventory's stock).
    */
   readonly parallelPartitions?: boolean;
   /** Override the registry's retry and dead-letter topics (tests use their own copies). */
