@@ -103,7 +103,7 @@ export async function main(): Promise<number> {
           timeoutMs: HEALTH_TIMEOUT_MS,
         });
         pending.delete(runnable.name);
-        log.info(`  ✓ ${runnable.name} healthy after ${formatDuration(ms)}`);
+        log.info(`  ✓ ${runnable.name} healthy after ${formatDuration(ms)} (pid ${child.pid})`);
       }),
     );
     try {
