@@ -123,6 +123,22 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
+/** The gateway's fault switches (PUT /faults takes any of them; the others stay as they are). */
+export interface FaultSwitches {
+  inventoryFailureRate?: number;
+  paymentLimitCents?: number;
+  declinedCards?: string[];
+}
+
+/** PUT /faults: resolves once the gateway has published the new setting to Kafka. */
+export async function putFaults(gatewayUrl: string, switches: FaultSwitches): Promise<void> {
+  await getJson(`${gatewayUrl}/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(switches),
+  });
+}
+
 /** Inventory's GET /stock, one row per product. */
 export interface StockRow {
   productId: string;

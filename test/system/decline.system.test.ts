@@ -4,12 +4,12 @@ import { topics } from '@kafkadog/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   cards,
-  getJson,
   getProducts,
   getStock,
   initialStock,
   orderBody,
   placeOrder,
+  putFaults,
   waitForOrderStatus,
   type OrderRequest,
 } from '../support/orders.js';
@@ -97,11 +97,7 @@ describe('a payment that is declined', () => {
     const gateway = url('api-gateway');
     const setRules = async (rules: { paymentLimitCents: number; declinedCards: string[] }) => {
       const seen = logs('payment-service').length;
-      await getJson(`${gateway}/faults`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(rules),
-      });
+      await putFaults(gateway, rules);
       // Through Kafka (api-gateway.faults.v1): in force once payment-service says so.
       await waitFor(
         () =>

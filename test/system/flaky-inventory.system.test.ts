@@ -12,6 +12,7 @@ import {
   initialStock,
   orderBody,
   placeOrder,
+  putFaults,
   waitForOrderStatus,
 } from '../support/orders.js';
 import { useStack } from '../support/system.js';
@@ -145,11 +146,7 @@ describe('inventory that always fails', () => {
     });
 
     // 5. Rate 0, proven in effect by an order that now completes.
-    await getJson(`${gateway}/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ inventoryFailureRate: 0 }),
-    });
+    await putFaults(gateway, { inventoryFailureRate: 0 });
     const probe = await placeOrder(gateway, orderBody([{ productId: 'sku-usb-hub', quantity: 1 }]));
     await waitForOrderStatus(gateway, probe.orderId, 'COMPLETED', { timeoutMs: 30_000 });
 

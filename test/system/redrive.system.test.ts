@@ -4,11 +4,11 @@
 import { topics } from '@kafkadog/contracts';
 import { describe, expect, it } from 'vitest';
 import {
-  getJson,
   getStock,
   initialStock,
   orderBody,
   placeOrder,
+  putFaults,
   waitForOrderStatus,
 } from '../support/orders.js';
 import { useStack } from '../support/system.js';
@@ -26,13 +26,6 @@ const stack = useStack({
   },
 });
 
-const setFailureRate = (gateway: string, rate: number) =>
-  getJson(`${gateway}/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ inventoryFailureRate: rate }),
-  });
-
 describe('a dead letter redriven before the saga gives up', () => {
   it('completes its order once the fault is gone', async () => {
     const { url, brokers } = stack();
@@ -49,7 +42,7 @@ describe('a dead letter redriven before the saga gives up', () => {
     expect(orderEvents(await readTopic(brokers, topics.inventory.name), orderId)).toEqual([]);
 
     // The fault repaired, proven in effect by an order that completes.
-    await setFailureRate(gateway, 0);
+    await putFaults(gateway, { inventoryFailureRate: 0 });
     const probe = await placeOrder(gateway, orderBody([{ productId: 'sku-mouse', quantity: 1 }]));
     await waitForOrderStatus(gateway, probe.orderId, 'COMPLETED');
 
