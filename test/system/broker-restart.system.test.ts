@@ -32,6 +32,17 @@ describe('a Kafka outage longer than a session', () => {
       },
       { what: 'every /health to report Kafka down', timeoutMs: 30_000 },
     );
+    // An order now gets a clear 503 at once, not after the producer's retries.
+    const refused = await fetch(`${gateway}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(orderBody([{ productId: 'sku-mouse', quantity: 1 }])),
+    });
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({
+      error: 'kafka_unavailable',
+      message: expect.stringContaining('Kafka does not answer') as unknown,
+    });
     // Noticed: the active inventory stops deciding once its session must have expired.
     await waitFor(
       () => logs('inventory-service').some((line) => line.includes('gave up the lease')),

@@ -62,7 +62,7 @@ export class DlqService {
     }
     this.#redriving.add(offset);
     try {
-      const position = await writingToKafka('the redrive', () =>
+      const position = await writingToKafka(this.kafka, 'the redrive', () =>
         this.kafka.producer.sendRaw(retry),
       );
       this.#log.markRedriven(offset);

@@ -53,7 +53,9 @@ export class FaultsService {
     // Merging into the defaults while the latest setting is still unread would undo it.
     await this.feed.untilCaughtUp();
     const event = createEvent('FaultsConfigured', applyUpdate(this.#current, update));
-    await writingToKafka('the fault switches', () => this.kafka.producer.publish(event));
+    await writingToKafka(this.kafka, 'the fault switches', () =>
+      this.kafka.producer.publish(event),
+    );
     this.#current = { ...event.data, source: 'kafka', configuredAt: event.occurredAt };
     return this.#current;
   }

@@ -1,8 +1,27 @@
 import { describeError } from '@kafkadog/kafka';
 import { ApiError } from './api-error.js';
 
-/** Runs a write to Kafka; a failure is 503 `kafka_unavailable` saying what was not written. */
-export async function writingToKafka<T>(what: string, write: () => Promise<T>): Promise<T> {
+/** What the gateway knows of its Kafka connection (KafkaClients, checked every few seconds). */
+export interface KafkaConnection {
+  readonly connected: boolean;
+}
+
+/**
+ * Runs a write to Kafka; a failure is 503 `kafka_unavailable` saying what was not written. While
+ * Kafka is known not to answer (GET /health says so) the answer comes at once, instead of after
+ * the producer's retries, which are there to ride out a broker failover, not an outage.
+ */
+export async function writingToKafka<T>(
+  kafka: KafkaConnection,
+  what: string,
+  write: () => Promise<T>,
+): Promise<T> {
+  if (!kafka.connected) {
+    throw ApiError.unavailable(
+      'kafka_unavailable',
+      `${what} was not written: Kafka does not answer (see GET /health); try again once it does`,
+    );
+  }
   try {
     return await write();
   } catch (error) {

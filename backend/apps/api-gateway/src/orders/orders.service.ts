@@ -90,7 +90,7 @@ export class OrdersService {
             { orderId },
           );
     if (idempotencyKey !== undefined) this.#unconfirmed.set(idempotencyKey, event);
-    await writingToKafka('the order', () => this.kafka.producer.publish(event));
+    await writingToKafka(this.kafka, 'the order', () => this.kafka.producer.publish(event));
     if (idempotencyKey !== undefined) this.#unconfirmed.delete(idempotencyKey);
     return event.orderId ?? orderId;
   }

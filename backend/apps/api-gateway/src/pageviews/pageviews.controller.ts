@@ -13,7 +13,7 @@ export class PageviewsController {
   @HttpCode(202)
   async record(@Body() body: unknown): Promise<{ eventId: string }> {
     const event = createEvent('PageViewed', parsePageview(body));
-    await writingToKafka('the page view', () => this.kafka.producer.publish(event));
+    await writingToKafka(this.kafka, 'the page view', () => this.kafka.producer.publish(event));
     return { eventId: event.id };
   }
 }
