@@ -1,4 +1,4 @@
-import { createLease, sleep, type Lease } from '@kafkadog/kafka';
+import { createLease, describeError, sleep, type Lease } from '@kafkadog/kafka';
 import type { CheckStatus } from '../http/health-registry.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
 import { startInBackground, type BackgroundStart } from './background-start.js';
@@ -48,7 +48,14 @@ export function runSingleActive(kafka: KafkaClients, options: SingleActiveOption
     clientId: `${options.name}.lease`,
     logger,
     onChange: (held) => {
-      handover = handover.then(() => (held ? activate() : deactivate()));
+      handover = handover
+        .then(() => (held ? activate() : deactivate()))
+        // Logged and done with: the chain must go on for the next change of the lease.
+        .catch((error: unknown) => {
+          logger.error(`could not ${held ? 'start' : 'stop'} ${options.what}`, {
+            error: describeError(error),
+          });
+        });
     },
   });
 
