@@ -152,10 +152,12 @@ describe('saga outcomes through the order processor', () => {
     saga.handle({ ...o.placed, occurredAt: new Date(now).toISOString() }); // not due for a timeout
     saga.handle(o.authorized);
     saga.handle(o.reserved, 'failEffects');
+    // The decision is stamped with the clock when it was taken, which may be past `now`.
+    const decidedBy = Date.now();
 
     saga.tick(now);
     expect(saga.outcomesOf(o.orderId)).toEqual([]);
-    saga.tick(now + UNSTORED_GRACE_MS + 1);
+    saga.tick(decidedBy + UNSTORED_GRACE_MS + 1);
 
     expect(saga.outcomesOf(o.orderId).map((e) => e.type)).toEqual(['OrderCompleted']);
     expect(saga.stored.get(o.orderId)?.state.outcome).toBe('completed');
