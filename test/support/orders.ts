@@ -1,4 +1,5 @@
 import { catalog } from '@kafkadog/contracts';
+import type { ProcessName } from './stack.js';
 import { waitFor, type WaitOptions } from './wait.js';
 
 /** Test cards of the payment rules (DESIGN.md). */
@@ -151,6 +152,31 @@ export interface StockRow {
 export async function getStock(inventoryUrl: string): Promise<Map<string, StockRow>> {
   const rows = await getJson<StockRow[]>(`${inventoryUrl}/stock`);
   return new Map(rows.map((row) => [row.productId, row]));
+}
+
+/**
+ * Of two inventory-service instances, the one whose GET /stock answers (it holds the lease) and
+ * the one that says it is a standby (503); waits until there is exactly one of each.
+ */
+export async function activeInventory(
+  url: (process: ProcessName) => string,
+  instances: readonly [ProcessName, ProcessName] = ['inventory-service', 'inventory-service#2'],
+): Promise<{ active: ProcessName; standby: ProcessName }> {
+  return waitFor(
+    async () => {
+      const answers = await Promise.all(
+        instances.map(
+          async (name) => (await fetch(`${url(name)}/stock`).catch(() => undefined))?.status,
+        ),
+      );
+      const active = instances.filter((_, i) => answers[i] === 200);
+      const standby = instances.filter((_, i) => answers[i] === 503);
+      return (
+        active.length === 1 && standby.length === 1 && { active: active[0]!, standby: standby[0]! }
+      );
+    },
+    { timeoutMs: 30_000, what: 'one active and one standby inventory-service' },
+  );
 }
 
 /** The gateway's GET /products: `[{ id, name, price, stock }]`. */

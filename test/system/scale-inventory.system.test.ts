@@ -2,6 +2,7 @@
 // the lease), the other stands by, and takes over when the active one is killed. No oversell.
 import { describe, expect, it } from 'vitest';
 import {
+  activeInventory,
   getOrder,
   getProducts,
   getStock,
@@ -10,7 +11,6 @@ import {
   placeOrders,
   type OrderView,
 } from '../support/orders.js';
-import type { ProcessName } from '../support/stack.js';
 import { useStack } from '../support/system.js';
 import { waitFor } from '../support/wait.js';
 
@@ -19,28 +19,6 @@ const stack = useStack({
   instances: { 'inventory-service': 2 },
   env: { SAGA_TIMEOUT_MS: '60000' },
 });
-
-const INSTANCES: readonly ProcessName[] = ['inventory-service', 'inventory-service#2'];
-
-/** The instance whose GET /stock answers (the other says it is a standby). */
-async function activeInstance(): Promise<{ active: ProcessName; standby: ProcessName }> {
-  const { url } = stack();
-  return waitFor(
-    async () => {
-      const answers = await Promise.all(
-        INSTANCES.map(
-          async (name) => (await fetch(`${url(name)}/stock`).catch(() => undefined))?.status,
-        ),
-      );
-      const active = INSTANCES.filter((_, i) => answers[i] === 200);
-      const standby = INSTANCES.filter((_, i) => answers[i] === 503);
-      return (
-        active.length === 1 && standby.length === 1 && { active: active[0]!, standby: standby[0]! }
-      );
-    },
-    { timeoutMs: 30_000, what: 'one active and one standby inventory-service' },
-  );
-}
 
 async function finalStates(gateway: string, ids: readonly string[]): Promise<OrderView[]> {
   return Promise.all(
@@ -67,7 +45,7 @@ describe('two instances of inventory-service', () => {
     const { url, kill, logs } = stack();
     const gateway = url('api-gateway');
     const gpus = initialStock('sku-gpu'); // 3
-    const { active, standby } = await activeInstance();
+    const { active, standby } = await activeInventory(url);
 
     // More single-GPU orders than GPUs, all at once: they spread over the three partitions of
     // orders.v1. Two instances deciding each against its own view would sell more than 3.

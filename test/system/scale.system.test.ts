@@ -10,7 +10,14 @@ import {
   expectStockConserved,
   outcomesByOrder,
 } from '../support/invariants.js';
-import { cards, emailLines, orderBody, placeOrders, type OrderRequest } from '../support/orders.js';
+import {
+  activeInventory,
+  cards,
+  emailLines,
+  orderBody,
+  placeOrders,
+  type OrderRequest,
+} from '../support/orders.js';
 import type { ProcessName } from '../support/stack.js';
 import { useStack } from '../support/system.js';
 import { readTopic } from '../support/topics.js';
@@ -44,22 +51,6 @@ async function membersOf(brokers: string[], group: string): Promise<number> {
   return members.filter((member) => member.assignments.some((a) => a.partitions.length > 0)).length;
 }
 
-async function activeInventory(): Promise<{ active: ProcessName; standby: ProcessName }> {
-  const { url } = stack();
-  const names: ProcessName[] = ['inventory-service', 'inventory-service#2'];
-  return waitFor(
-    async () => {
-      const codes = await Promise.all(
-        names.map(async (name) => (await fetch(`${url(name)}/stock`)).status),
-      );
-      const active = names[codes.indexOf(200)];
-      const standby = names[codes.indexOf(503)];
-      return active && standby && { active, standby };
-    },
-    { what: 'one active and one standby inventory-service' },
-  );
-}
-
 describe('two instances of every service', () => {
   it('share the work, and lose one of each under load without losing an order', async () => {
     const { url, brokers, kill, logs } = stack();
@@ -69,7 +60,7 @@ describe('two instances of every service', () => {
         what: `both ${group} instances to hold partitions`,
       });
     }
-    const inventory = await activeInventory();
+    const inventory = await activeInventory(url);
     const victims: ProcessName[] = ['order-saga', 'payment-service', inventory.active];
 
     let killing: Promise<unknown> | undefined;
