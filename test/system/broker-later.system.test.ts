@@ -12,7 +12,7 @@ describe('services started before Kafka', () => {
   it('wait for it, then work', async () => {
     const { brokers, logs, isRunning, url } = stack();
     const waiting = `waiting for Kafka at ${brokers.join(',')}`;
-    // Each one says it waits, at least twice (it retries), and is not healthy meanwhile.
+    // Each one says it waits, at least twice (it retries), and its /health says it is starting.
     await waitFor(
       () =>
         SERVICE_NAMES.every(
@@ -22,11 +22,12 @@ describe('services started before Kafka', () => {
     );
     for (const name of SERVICE_NAMES) {
       expect(isRunning(name), name).toBe(true);
-      const health = await fetch(`${url(name)}/health`).then(
-        (r) => r.status,
-        () => 'no answer',
-      );
-      expect(health, name).not.toBe(200);
+      const health = await fetch(`${url(name)}/health`);
+      expect(health.status, name).toBe(503);
+      expect(await health.json(), name).toMatchObject({
+        status: 'starting',
+        message: `${name} is starting: it waits for Kafka at ${brokers.join(',')}, then loads its state`,
+      });
     }
 
     await stack().startBroker(); // starts Kafka, creates the topics, waits for every /health

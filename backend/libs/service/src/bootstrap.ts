@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
 import { baseEnv, ConfigError, parseEnv, Port } from './config/env.js';
+import { listenWhileStarting, type StartingServer } from './http/starting-server.js';
 import { createNestLogger } from './logging.js';
 
 const MIN_NODE = [22, 22] as const;
@@ -26,19 +27,30 @@ export interface RunServiceOptions {
 
 /**
  * Boots a service: checks Node, parses the environment, starts Nest (which waits for Kafka),
- * listens, and shuts down cleanly on SIGINT/SIGTERM. A configuration error is one line, not a
- * stack trace.
+ * listens, and shuts down cleanly on SIGINT/SIGTERM. Until Nest listens, the port answers 503
+ * `starting`. A configuration error is one line, not a stack trace.
  */
 export async function runService(appModule: unknown, options: RunServiceOptions): Promise<void> {
   requireNode();
   const logger = createNestLogger(options.name);
+  let starting: StartingServer | undefined;
   try {
     const env = parseEnv(baseEnv.extend({ PORT: Port.default(options.port) }));
+    const brokers = env.KAFKA_BROKERS.join(',');
+    starting = await listenWhileStarting(
+      env.PORT,
+      env.HOST,
+      `${options.name} is starting: it waits for Kafka at ${brokers}, then loads its state`,
+    );
     const app = await NestFactory.create(appModule as never, { logger, abortOnError: false });
     app.enableShutdownHooks();
+    await app.init(); // the modules' init hooks: waiting for Kafka, loading state
+    await starting.close();
+    starting = undefined;
     await app.listen(env.PORT, env.HOST);
-    logger.log(`ready on http://${env.HOST}:${env.PORT} (Kafka ${env.KAFKA_BROKERS.join(',')})`);
+    logger.log(`ready on http://${env.HOST}:${env.PORT} (Kafka ${brokers})`);
   } catch (error) {
+    await starting?.close();
     if (error instanceof ConfigError || error instanceof z.ZodError) {
       logger.error(`${error.message}. Fix the variable and start again.`);
     } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
