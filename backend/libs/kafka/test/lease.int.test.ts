@@ -51,6 +51,25 @@ describe('a lease: one holder at a time among instances', () => {
     expect(other.lease.held).toBe(false);
   });
 
+  it('stops being current when the process froze for a session, before it notices', async () => {
+    const groupId = uniqueName('lease');
+    const a = instance(groupId, 'lease-frozen');
+    await waitFor(() => a.lease.current, { what: 'the member to hold the lease' });
+
+    // Busy for longer than a session: no timer, no heartbeat, no I/O, as in a long GC pause or
+    // a SIGSTOP. The coordinator may hand the lease to another member meanwhile.
+    const until = Date.now() + 6_500;
+    while (Date.now() < until) {
+      // frozen
+    }
+    // Its watchdog has not run yet, so `held` still says yes; `current` already says no.
+    expect(a.lease.held).toBe(true);
+    expect(a.lease.current).toBe(false);
+
+    // Alone in its group, it gets the lease again once it has rejoined.
+    await waitFor(() => a.lease.current, { what: 'the member to hold the lease again' });
+  });
+
   function settled(...members: { lease: Lease }[]): boolean {
     return members.every((member) => member.lease.joined);
   }

@@ -25,6 +25,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     topics: [...specs.keys()],
     fromBeginning: options.fromBeginning ?? true,
     logger: processing.logger,
+    ...(options.fence ? { fence: options.fence } : {}),
     async process(record, signal) {
       processing.metrics.consumed.inc({ topic: record.topic, group: groupId });
       const source = { topic: record.topic, partition: record.partition, offset: record.offset };

@@ -28,6 +28,13 @@ export interface GroupLoopOptions extends GroupTuning {
    * cannot finish (an abort on close, a bug): the record is then not committed and is tried again.
    */
   readonly process: (record: ConsumedRecord, signal: AbortSignal) => Promise<void>;
+  /**
+   * Asked before each record: throws while this instance may not process records, e.g. when it
+   * no longer surely holds its service's lease (see Lease.current). The record is then neither
+   * processed nor committed: it waits and is tried again, until the fence lets it through or the
+   * consumer closes.
+   */
+  readonly fence?: () => void;
 }
 
 // A member that dies without leaving (kill -9) keeps its partitions until its session expires:
@@ -242,21 +249,27 @@ export class GroupLoop {
     }
     this.#records++;
     const record = fromMessage(message);
-    await retry(() => this.#options.process(record, this.#abort.signal), {
-      shouldRetry: (error) => !isAbortError(error),
-      signal: this.#abort.signal,
-      backoff: recoveryBackoff,
-      onRetry: ({ attempt, delayMs, error }) =>
-        this.#options.logger.error('could not finish a record; trying it again', {
-          group: this.#options.groupId,
-          topic: record.topic,
-          partition: record.partition,
-          offset: record.offset,
-          attempt,
-          nextInMs: delayMs,
-          error: describeError(error),
-        }),
-    });
+    await retry(
+      () => {
+        this.#options.fence?.();
+        return this.#options.process(record, this.#abort.signal);
+      },
+      {
+        shouldRetry: (error) => !isAbortError(error),
+        signal: this.#abort.signal,
+        backoff: recoveryBackoff,
+        onRetry: ({ attempt, delayMs, error }) =>
+          this.#options.logger.error('could not finish a record; trying it again', {
+            group: this.#options.groupId,
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            attempt,
+            nextInMs: delayMs,
+            error: describeError(error),
+          }),
+      },
+    );
     this.#positions.set(partitionKey, message.offset + 1n);
     await this.#commit(message);
   }

@@ -72,6 +72,13 @@ export interface EventConsumerOptions extends GroupTuning {
   readonly fromBeginning?: boolean;
   /** Overrides which handler errors are worth a retry. Defaults to `isRetriable`. */
   readonly isRetriable?: (error: unknown) => boolean;
+  /**
+   * Asked before each record: throws while this instance may not process records, e.g. when it
+   * no longer surely holds its service's lease (see Lease.current). The record is then neither
+   * processed nor committed: it waits and is tried again, until the fence lets it through or the
+   * consumer closes.
+   */
+  readonly fence?: () => void;
   readonly logger?: Logger;
   readonly metrics?: KafkaMetrics;
 }

@@ -18,6 +18,13 @@ export interface LeaseOptions {
 
 export interface Lease {
   readonly held: boolean;
+  /**
+   * Held, and the coordinator answered this member less than a session minus one heartbeat
+   * interval ago, so it cannot have handed the lease to another member yet. `held` alone can
+   * lag: a process that was frozen (a long GC pause, a suspended VM) still says `held` when it
+   * wakes, until its watchdog runs; by then it may have handled records it fetched before.
+   */
+  readonly current: boolean;
   /** A member of the lease's group: holding it, or a standby ready to take it over. */
   readonly joined: boolean;
   /** Joins the lease's group in the background (trying again while Kafka is unreachable). */
@@ -159,6 +166,9 @@ export function createLease(options: LeaseOptions): Lease {
   return {
     get held() {
       return held;
+    },
+    get current() {
+      return held && Date.now() - lastHeartbeat < sessionTimeoutMs - heartbeatIntervalMs;
     },
     get joined() {
       return joined;

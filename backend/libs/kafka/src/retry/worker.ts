@@ -58,6 +58,7 @@ export function createRetryWorker(options: RetryWorkerOptions): RetryWorker {
     // is still this service's to run. Other services' records are skipped at no cost.
     fromBeginning: true,
     logger,
+    ...(options.fence ? { fence: options.fence } : {}),
     async process(record, signal) {
       metrics.consumed.inc({ topic: record.topic, group: workerGroupId });
       const owner = headerString(record.headers, Headers.retryGroup);
