@@ -84,7 +84,7 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
       name: GROUP_ID,
       what: 'analytics',
       handoverGroups: [GROUP_ID],
-      start: () => this.#start(),
+      start: (_signal, fence) => this.#start(fence),
       stop: () => this.#stop(),
     });
     this.health.register('state', () => this.#active?.status ?? 'starting');
@@ -101,16 +101,16 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
     this.#consumer = undefined;
   }
 
-  async #start(): Promise<void> {
+  async #start(fence: () => void): Promise<void> {
     try {
-      await this.#startSteps();
+      await this.#startSteps(fence);
     } catch (error) {
       await this.#stop();
       throw error;
     }
   }
 
-  async #startSteps(): Promise<void> {
+  async #startSteps(fence: () => void): Promise<void> {
     const { brokers, producer, logger, metrics } = this.kafka;
     await this.kafka.admin.ensureTopics([...inputTopics, topics.snapshots, topics.dlq]);
 
@@ -138,6 +138,7 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
       logger,
       metrics,
       handler: (event) => this.#count(event),
+      fence,
     });
     await this.#consumer.start();
   }

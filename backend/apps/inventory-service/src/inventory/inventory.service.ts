@@ -110,7 +110,7 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
       name: GROUP_ID,
       what: 'inventory processing',
       handoverGroups: [GROUP_ID, retryGroupId(GROUP_ID)],
-      start: () => this.#start(),
+      start: (_signal, fence) => this.#start(fence),
       stop: () => this.#stop(),
     });
     this.health.register('state', () => this.#active?.status ?? 'starting');
@@ -122,9 +122,9 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     await this.#publisher.close();
   }
 
-  async #start(): Promise<void> {
+  async #start(fence: () => void): Promise<void> {
     try {
-      await this.#startSteps();
+      await this.#startSteps(fence);
     } catch (error) {
       await this.#stop();
       throw error;
@@ -141,7 +141,7 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     this.#ledger = undefined;
   }
 
-  async #startSteps(): Promise<void> {
+  async #startSteps(fence: () => void): Promise<void> {
     const { brokers, logger } = this.kafka;
     await this.kafka.admin.ensureTopics([
       topics.orders,
@@ -186,6 +186,7 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
       stateSchema: OrderInventory,
       retry: this.config.retry,
       beforeDecide: (event, meta) => this.#maybeFail(event, meta),
+      fence,
     });
     await this.#processor.start();
 

@@ -315,6 +315,48 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
     expect(await counterValue(kafka.metrics.retried, { group: groupId })).toBe(1);
   });
 
+  it('decides nothing while its fence is closed, neither from its topics nor from its retries', async () => {
+    const specs = await testTopics();
+    const kafka = clients();
+    let open = false;
+    const asked: number[] = [];
+    const attempts: number[] = [];
+    const { processor, effects } = await startProcessor(specs, kafka, {
+      fence: () => {
+        asked.push(Date.now());
+        if (!open) throw new KafkadogError('NOT_LEASE_HOLDER', 'the test holds the fence closed');
+      },
+      beforeDecide: (_event, meta) => {
+        attempts.push(meta.attempt);
+        if (meta.attempt === 1) {
+          // Fails once, and closes the fence behind it: the retry worker must wait too.
+          open = false;
+          throw new KafkadogError('FLAKY', 'fails on the first attempt', { retriable: true });
+        }
+      },
+    });
+
+    // From the topic: asked, refused, asked again; nothing decided.
+    const placed = orderPlaced();
+    await publish(kafka.producer, placed, specs.orders.name);
+    await waitFor(() => asked.length >= 2, { what: 'the fence to be asked twice' });
+    expect(attempts).toEqual([]);
+    open = true;
+    // Its first attempt fails and closes the fence; its retry then waits behind it.
+    await waitFor(() => attempts.length === 1, { what: 'the first attempt' });
+    const closedAt = Date.now();
+    await waitFor(() => asked.filter((at) => at > closedAt).length >= 2, {
+      what: 'the fence to be asked twice for the retry',
+    });
+    expect(attempts).toEqual([1]);
+    expect(processor.stateOf(placed.orderId!)).toBeUndefined();
+
+    open = true;
+    await waitFor(() => processor.stateOf(placed.orderId!), { what: 'the retry to be decided' });
+    expect(attempts).toEqual([1, 2]);
+    expect(effects).toHaveLength(1);
+  });
+
   it('dead-letters an accepted event without an orderId', async () => {
     const specs = await testTopics();
     const kafka = clients();

@@ -139,8 +139,8 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
   async function stop(): Promise<void> {
     ready = false;
     // The consumers first: they finish their record, which still needs the store and producer.
-    await worker?.close();
-    await consumer?.close();
+    // Both at once: a consumer still open while the other closes could be handed partitions.
+    await Promise.all([worker?.close(), consumer?.close()]);
     await store?.close();
     worker = undefined;
     consumer = undefined;
@@ -183,6 +183,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
           ...(options.parallelPartitions === undefined
             ? {}
             : { parallelPartitions: options.parallelPartitions }),
+          ...(options.fence ? { fence: options.fence } : {}),
           logger,
           metrics,
         };

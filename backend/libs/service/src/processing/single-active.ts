@@ -1,4 +1,4 @@
-import { createLease, describeError, sleep, type Lease } from '@kafkadog/kafka';
+import { createLease, describeError, KafkadogError, sleep, type Lease } from '@kafkadog/kafka';
 import type { CheckStatus } from '../http/health-registry.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
 import { startInBackground, type BackgroundStart } from './background-start.js';
@@ -15,8 +15,13 @@ export interface SingleActiveOptions {
    * one has left them: its last effects are in Kafka by then.
    */
   readonly handoverGroups: readonly string[];
-  /** Starts the work (tried again with backoff on a retriable failure, like startInBackground). */
-  start(signal: AbortSignal): Promise<void>;
+  /**
+   * Starts the work (tried again with backoff on a retriable failure, like startInBackground).
+   * `fence` throws unless this instance surely still holds the lease: give it to every consumer
+   * of the work (EventConsumerOptions.fence), so that no record is handled on a lease that may
+   * have moved on while the process was frozen.
+   */
+  start(signal: AbortSignal, fence: () => void): Promise<void>;
   /** Stops the work: finishes what is in progress and leaves the groups. */
   stop(): Promise<void>;
 }
@@ -65,7 +70,7 @@ export function runSingleActive(kafka: KafkaClients, options: SingleActiveOption
       options.what,
       async (signal) => {
         await waitForPreviousHolder(signal);
-        await options.start(signal);
+        await options.start(signal, fence);
       },
       logger,
     );
@@ -77,6 +82,15 @@ export function runSingleActive(kafka: KafkaClients, options: SingleActiveOption
     starting = undefined;
     await options.stop();
     logger.info(`standby: stopped ${options.what}`);
+  }
+
+  function fence(): void {
+    if (lease.current) return;
+    throw new KafkadogError(
+      'NOT_LEASE_HOLDER',
+      `not sure to hold ${options.name}.lease any more (no recent answer from its coordinator); ` +
+        `${options.what} waits`,
+    );
   }
 
   /**

@@ -49,6 +49,8 @@ export interface OrderProcessorOptions<S, I extends KafkadogEvent, O> {
    * synchronous, also records its effect on shared state before it returns (inventory's stock).
    */
   readonly parallelPartitions?: boolean;
+  /** Asked before each record, by the consumer and the retry worker (see EventConsumerOptions.fence). */
+  readonly fence?: () => void;
   /** Override the registry's retry and dead-letter topics (tests use their own copies). */
   readonly retryTopic?: string;
   readonly dlqTopic?: string;
