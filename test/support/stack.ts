@@ -66,6 +66,9 @@ export interface Stack {
   readonly url: (process: ProcessName) => string;
   /** Sends `signal` (SIGKILL by default: a crash) to the service and waits until it is gone. */
   readonly kill: (process: ProcessName, signal?: NodeJS.Signals) => Promise<void>;
+  /** Sends `signal` and returns at once: SIGSTOP freezes the process (a long GC pause, a VM
+   * suspended), SIGCONT lets it go on. */
+  readonly signal: (process: ProcessName, signal: 'SIGSTOP' | 'SIGCONT') => void;
   /** Stops the service gracefully (SIGTERM, SIGKILL after 10 s). */
   readonly stopService: (process: ProcessName) => Promise<void>;
   /** Starts a stopped or killed service again and waits until it is healthy. */
@@ -221,6 +224,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (!child || child.exit !== undefined) return;
       child.signal(signal);
       await child.exited;
+    },
+    signal(name, signal) {
+      supervisor.get(name)?.signal(signal);
     },
     async stopService(name) {
       await supervisor.get(name)?.stop(10_000);
