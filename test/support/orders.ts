@@ -90,6 +90,27 @@ export async function getOrder(
   return (await response.json()) as OrderView;
 }
 
+/**
+ * Polls GET /orders/:id of each order until it is no longer PENDING (up to 90 s: long enough for a
+ * failover that waits out a session); resolves with the final views, in the order of `orderIds`.
+ */
+export function waitForEnded(
+  gatewayUrl: string,
+  orderIds: readonly string[],
+): Promise<OrderView[]> {
+  return Promise.all(
+    orderIds.map((id) =>
+      waitFor(
+        async () => {
+          const order = await getOrder(gatewayUrl, id);
+          return order && order.status !== 'PENDING' && order;
+        },
+        { timeoutMs: 90_000, intervalMs: 200, what: `order ${id} to end` },
+      ),
+    ),
+  );
+}
+
 /** Polls GET /orders/:id until the order has `status`; the error names the last one seen. */
 export async function waitForOrderStatus(
   gatewayUrl: string,

@@ -8,11 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { expectOneOutcomeEach, expectStockConserved } from '../support/invariants.js';
 import {
   activeInventory,
-  getOrder,
   initialStock,
   orderBody,
   placeOrders,
-  type OrderView,
+  waitForEnded,
 } from '../support/orders.js';
 import { useStack } from '../support/system.js';
 import { eventsOf, readTopic } from '../support/topics.js';
@@ -23,20 +22,6 @@ const stack = useStack({
   instances: { 'inventory-service': 2 },
   env: { SAGA_TIMEOUT_MS: '60000' },
 });
-
-function ended(gateway: string, ids: readonly string[]): Promise<OrderView[]> {
-  return Promise.all(
-    ids.map((id) =>
-      waitFor(
-        async () => {
-          const order = await getOrder(gateway, id);
-          return order && order.status !== 'PENDING' && order;
-        },
-        { timeoutMs: 90_000, intervalMs: 200, what: `order ${id} to end` },
-      ),
-    ),
-  );
-}
 
 const gpuOrder = () => orderBody([{ productId: 'sku-gpu', quantity: 1 }]);
 
@@ -52,7 +37,7 @@ describe('the active inventory-service frozen past its session', () => {
     try {
       // Placed while it is frozen: its fetch may already hold them when it wakes.
       const during = await placeOrders(gateway, Array.from({ length: 8 }, gpuOrder), 8);
-      const decided = await ended(gateway, during);
+      const decided = await waitForEnded(gateway, during);
       expect(decided.filter((order) => order.status === 'COMPLETED')).toHaveLength(gpus);
       expect(
         logs(standby).some((line) =>
@@ -74,7 +59,7 @@ describe('the active inventory-service frozen past its session', () => {
         after.push(...(await placeOrders(gateway, [gpuOrder()])));
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      const afterStatuses = (await ended(gateway, after)).map((order) => order.status);
+      const afterStatuses = (await waitForEnded(gateway, after)).map((order) => order.status);
       expect(afterStatuses.filter((status) => status !== 'CANCELLED')).toEqual([]);
 
       // On the topic: at most 3 orders ever got a GPU, and no order got two different answers.

@@ -3,12 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   activeInventory,
-  getOrder,
   getProducts,
   getStock,
   initialStock,
   orderBody,
   placeOrders,
+  waitForEnded,
   type OrderView,
 } from '../support/orders.js';
 import { useStack } from '../support/system.js';
@@ -19,20 +19,6 @@ const stack = useStack({
   instances: { 'inventory-service': 2 },
   env: { SAGA_TIMEOUT_MS: '60000' },
 });
-
-async function finalStates(gateway: string, ids: readonly string[]): Promise<OrderView[]> {
-  return Promise.all(
-    ids.map((id) =>
-      waitFor(
-        async () => {
-          const order = await getOrder(gateway, id);
-          return order && order.status !== 'PENDING' && order;
-        },
-        { timeoutMs: 90_000, intervalMs: 200, what: `order ${id} to end` },
-      ),
-    ),
-  );
-}
 
 function count(orders: readonly OrderView[], status: string, reason?: string): number {
   return orders.filter(
@@ -50,7 +36,7 @@ describe('two instances of inventory-service', () => {
     // More single-GPU orders than GPUs, all at once: they spread over the three partitions of
     // orders.v1. Two instances deciding each against its own view would sell more than 3.
     const gpuOrders = 12;
-    const first = await finalStates(
+    const first = await waitForEnded(
       gateway,
       await placeOrders(
         gateway,
@@ -80,7 +66,7 @@ describe('two instances of inventory-service', () => {
     // expires) and goes on from the same stock.
     await kill(active);
     const keyboards = 4;
-    const second = await finalStates(
+    const second = await waitForEnded(
       gateway,
       await placeOrders(gateway, [
         ...Array.from({ length: keyboards }, () =>
