@@ -175,6 +175,11 @@ export async function getStock(inventoryUrl: string): Promise<Map<string, StockR
   return new Map(rows.map((row) => [row.productId, row]));
 }
 
+/** The status GET /stock answers: 200 from the active instance, 503 from a standby. */
+export async function stockStatus(inventoryUrl: string): Promise<number | undefined> {
+  return (await fetch(`${inventoryUrl}/stock`).catch(() => undefined))?.status;
+}
+
 /**
  * Of two inventory-service instances, the one whose GET /stock answers (it holds the lease) and
  * the one that says it is a standby (503); waits until there is exactly one of each.
@@ -185,11 +190,7 @@ export async function activeInventory(
 ): Promise<{ active: ProcessName; standby: ProcessName }> {
   return waitFor(
     async () => {
-      const answers = await Promise.all(
-        instances.map(
-          async (name) => (await fetch(`${url(name)}/stock`).catch(() => undefined))?.status,
-        ),
-      );
+      const answers = await Promise.all(instances.map((name) => stockStatus(url(name))));
       const active = instances.filter((_, i) => answers[i] === 200);
       const standby = instances.filter((_, i) => answers[i] === 503);
       return (

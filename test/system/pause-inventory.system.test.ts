@@ -11,6 +11,7 @@ import {
   initialStock,
   orderBody,
   placeOrders,
+  stockStatus,
   waitForEnded,
 } from '../support/orders.js';
 import { useStack } from '../support/system.js';
@@ -48,10 +49,9 @@ describe('the active inventory-service frozen past its session', () => {
       signal(active, 'SIGCONT');
       woken = true;
       // It learns it lost the lease, and stands by.
-      await waitFor(
-        async () => (await fetch(`${url(active)}/stock`).catch(() => undefined))?.status === 503,
-        { what: `${active} to stand by after waking` },
-      );
+      await waitFor(async () => (await stockStatus(url(active))) === 503, {
+        what: `${active} to stand by after waking`,
+      });
       // Orders after the wake-up, one every 200 ms for 6 s, while the woken instance stops and
       // its consumers leave their groups: no GPU is left, whoever decides.
       const after: string[] = [];
@@ -81,10 +81,10 @@ describe('the active inventory-service frozen past its session', () => {
       // What is stored in Kafka agrees: the instance that woke takes over again after a clean
       // stop of the other, loads the stock from the topics, and finds the same.
       await stack().stopService(standby);
-      await waitFor(
-        async () => (await fetch(`${url(active)}/stock`).catch(() => undefined))?.status === 200,
-        { what: `${active} to take the lease back`, timeoutMs: 60_000 },
-      );
+      await waitFor(async () => (await stockStatus(url(active))) === 200, {
+        what: `${active} to take the lease back`,
+        timeoutMs: 60_000,
+      });
       const reloaded = await expectStockConserved(brokers, url(active), gateway);
       expect(reloaded.get('sku-gpu')).toMatchObject({ available: 0, reserved: 0, sold: gpus });
     } finally {
