@@ -28,12 +28,7 @@ export interface GroupLoopOptions extends GroupTuning {
    * cannot finish (an abort on close, a bug): the record is then not committed and is tried again.
    */
   readonly process: (record: ConsumedRecord, signal: AbortSignal) => Promise<void>;
-  /**
-   * Asked before each record: throws while this instance may not process records, e.g. when it
-   * no longer surely holds its service's lease (see Lease.current). The record is then neither
-   * processed nor committed: it waits and is tried again, until the fence lets it through or the
-   * consumer closes.
-   */
+  /** See EventConsumerOptions.fence: asked before each record; while it throws, the record waits. */
   readonly fence?: () => void;
 }
 
