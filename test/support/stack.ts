@@ -143,8 +143,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kafkadog-system-'));
   const basePort = await findFreeBasePort({ from: 40_000 + 10 * Math.floor(Math.random() * 500) });
   const brokers = [`${HOST}:${basePort}`];
+  // Free now is not reserved: no two processes get the same port, and none gets the broker's
+  // (its client port and its controller port next to it, both bound only once it starts).
+  const taken = new Set([basePort, basePort + 1]);
+  async function newPort(): Promise<number> {
+    let port = await freePort();
+    while (taken.has(port)) port = await freePort();
+    taken.add(port);
+    return port;
+  }
   const ports = new Map<ProcessName, number>();
-  for (const name of processes) ports.set(name, await freePort());
+  for (const name of processes) ports.set(name, await newPort());
+  const envs = new Map<ProcessName, Record<string, string>>();
   let cluster: ClusterHandle | undefined;
   const healthTimeoutMs = options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
 
@@ -161,6 +171,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   function spawn(name: ProcessName, extraEnv: Record<string, string> = {}): ManagedProcess {
+    envs.set(name, extraEnv);
     return supervisor.start({
       name,
       command: process.execPath,
@@ -179,15 +190,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   async function healthy(name: ProcessName): Promise<void> {
-    const child = supervisor.get(name);
-    if (!child) throw new Error(`${name} was never started`);
-    try {
-      await waitHealthy(child, `${url(name)}/health`, { timeoutMs: healthTimeoutMs });
-    } catch (error) {
-      if (error instanceof StartupError) {
+    for (let attempt = 1; ; attempt++) {
+      const child = supervisor.get(name);
+      if (!child) throw new Error(`${name} was never started`);
+      try {
+        await waitHealthy(child, `${url(name)}/health`, { timeoutMs: healthTimeoutMs });
+        return;
+      } catch (error) {
+        if (!(error instanceof StartupError)) throw error;
+        // Its port was free when picked, but something else bound it before the service did.
+        if (attempt < 3 && error.reason === 'exited' && error.tail.includes('port in use')) {
+          console.warn(`[stack] ${name}: port ${ports.get(name)} was taken; starting it again`);
+          ports.set(name, await newPort());
+          spawn(name, envs.get(name));
+          continue;
+        }
         throw new Error(`${error.message}\n--- last lines of ${name} ---\n${error.tail}`);
       }
-      throw error;
     }
   }
 
