@@ -204,8 +204,10 @@ describe('api-gateway orders (real broker, gateway as its own process)', () => {
     );
     expect(view).toMatchObject({ orderId, total: 2_999 });
     expect(view.timeline[0]).toEqual({
+      kind: 'event',
       type: 'OrderPlaced',
       eventId: record!.headers['event-id'],
+      causationId: null,
       topic: ordersTopic,
       partition: record!.partition,
       offset: Number(record!.offset),

@@ -5,9 +5,17 @@ export const Headers = {
   eventId: 'event-id',
   correlationId: 'correlation-id',
   causationId: 'causation-id',
+  /**
+   * Set on an event caused by another: when (epoch ms) the consumer took the cause. The cause's
+   * record timestamp to this is the time it waited in its topic; this to the event's own record
+   * timestamp is the time it took to process.
+   */
+  handledAt: 'handled-at',
   // Added by the retry path.
   retryAttempt: 'retry-attempt',
   retryNotBefore: 'retry-not-before',
+  /** How many attempts the retry policy allows in all (the first delivery included). */
+  retryMaxAttempts: 'retry-max-attempts',
   originalTopic: 'original-topic',
   originalPartition: 'original-partition',
   originalOffset: 'original-offset',

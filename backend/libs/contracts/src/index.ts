@@ -6,3 +6,4 @@ export * from './create.js';
 export * from './parse.js';
 export * from './catalog.js';
 export * from './ids.js';
+export * from './compensations.js';

@@ -46,6 +46,7 @@ describe('retry headers', () => {
       key: 'order-1',
       error: 'INVENTORY_UNAVAILABLE: down\nfor now',
       group: 'inventory-service',
+      maxAttempts: 5,
     });
     expect(text(headers)).toMatchObject({
       'event-type': 'OrderPlaced',
@@ -57,6 +58,7 @@ describe('retry headers', () => {
       'original-key': 'order-1',
       error: 'INVENTORY_UNAVAILABLE: down for now',
       'retry-group': 'inventory-service',
+      'retry-max-attempts': '5',
     });
     expect(parseRetryHeaders(headers)).toEqual({
       ok: true,
@@ -67,6 +69,7 @@ describe('retry headers', () => {
         key: 'order-1',
         error: 'INVENTORY_UNAVAILABLE: down for now',
         group: 'inventory-service',
+        maxAttempts: 5,
       },
     });
   });

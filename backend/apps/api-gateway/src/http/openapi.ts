@@ -54,13 +54,30 @@ const schemas: Record<string, Schema> = {
   },
   TimelineEntry: {
     type: 'object',
+    description:
+      'An event of the order, a retry of one (`kind: retry`) or a dead letter (`kind: dead-letter`).',
     properties: {
+      kind: { ...string, enum: ['event', 'retry', 'dead-letter'] },
       type: { ...string, example: 'OrderPlaced' },
-      eventId: { ...string, format: 'uuid' },
+      eventId: {
+        ...string,
+        description: 'the event id; `topic:partition:offset` for a retry or a dead letter',
+      },
       topic: { ...string, example: topics.orders.name },
       partition: integer,
       offset: integer,
       timestamp: { ...string, format: 'date-time' },
+      causationId: nullable(string),
+      waitMs: { ...integer, description: 'how long the cause waited in its topic' },
+      processMs: { ...integer, description: 'from the cause being taken to this record' },
+      compensates: { ...string, description: 'the eventId of the step this compensation undoes' },
+      attempt: integer,
+      maxAttempts: integer,
+      notBefore: { ...string, format: 'date-time' },
+      error: string,
+      group: string,
+      reason: { ...string, example: 'retries_exhausted' },
+      redrivenFrom: { ...integer, description: 'the DLQ offset a redriven retry came from' },
     },
   },
   OrderLine: {

@@ -7,6 +7,7 @@ import { ApiError } from '../http/api-error.js';
 import { writingToKafka } from '../http/kafka-unavailable.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { priceRequest, requestFingerprint, type PricedRequest } from './order-request.js';
+import { routedEntry } from './timeline.js';
 import { OrderReadModel, type OrderPage, type OrderStatus, type OrderView } from './read-model.js';
 
 const orderTopics = [topics.orders, topics.payments, topics.inventory, topics.outcomes];
@@ -37,6 +38,13 @@ export class OrdersService {
     private readonly feed: EventFeed,
   ) {
     for (const topic of orderTopics) feed.on(topic, (record) => this.#fold(record));
+    // Retries and dead letters are hops of their order's timeline too.
+    for (const topic of [topics.retry, topics.dlq]) {
+      feed.on(topic, (record) => {
+        const routed = routedEntry(record);
+        if (routed) this.#readModel.applyRouted(routed.orderId, routed.entry);
+      });
+    }
   }
 
   async place(body: unknown, idempotencyKey: string | undefined): Promise<PlacedOrder> {

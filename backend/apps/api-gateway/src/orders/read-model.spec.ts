@@ -38,8 +38,10 @@ describe('OrderReadModel', () => {
       updatedAt: new Date(1_000).toISOString(),
       timeline: [
         {
+          kind: 'event',
           type: 'OrderPlaced',
           eventId: order.id,
+          causationId: null,
           topic: 'orders.v1',
           partition: 2,
           offset: 17,

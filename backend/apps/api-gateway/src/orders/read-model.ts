@@ -1,4 +1,12 @@
-import type { CancellationReason, EventType, KafkadogEvent, OrderLine } from '@kafkadog/contracts';
+import {
+  Headers,
+  type CancellationReason,
+  type KafkadogEvent,
+  type OrderLine,
+} from '@kafkadog/contracts';
+import { servedTimeline, type StoredEntry, type TimelineEntry } from './timeline.js';
+
+export type { TimelineEntry };
 
 export type OrderStatus = 'PENDING' | 'COMPLETED' | 'CANCELLED';
 
@@ -9,15 +17,7 @@ export interface RecordCoordinates {
   readonly offset: string | number;
   /** Epoch milliseconds (the record's timestamp). */
   readonly timestamp: number;
-}
-
-export interface TimelineEntry {
-  readonly type: EventType;
-  readonly eventId: string;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly timestamp: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface OrderView {
@@ -48,9 +48,9 @@ export interface OrderPage {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** An order as folded so far: replies can be read before the OrderPlaced they answer. */
-interface Draft extends Partial<Mutable<OrderView>> {
+interface Draft extends Partial<Mutable<Omit<OrderView, 'timeline'>>> {
   orderId: string;
-  timeline: TimelineEntry[];
+  timeline: StoredEntry[];
   placed: boolean;
 }
 
@@ -92,22 +92,19 @@ export class OrderReadModel {
   apply(event: KafkadogEvent, at: RecordCoordinates): boolean {
     const orderId = event.orderId;
     if (!orderId || !isOrderEvent(event)) return false;
-    const draft = this.#orders.get(orderId) ?? { orderId, timeline: [], placed: false };
-    this.#orders.set(orderId, draft);
-    if (draft.timeline.some((entry) => entry.eventId === event.id)) return false;
-
-    const entry: TimelineEntry = {
+    const handledAt = Number(at.headers?.[Headers.handledAt] ?? Number.NaN);
+    const draft = this.#add(orderId, {
+      kind: 'event',
       type: event.type,
       eventId: event.id,
       topic: at.topic,
       partition: at.partition,
       offset: Number(at.offset),
       timestamp: new Date(at.timestamp).toISOString(),
-    };
-    draft.timeline.push(entry);
-    draft.timeline.sort(byTime);
-    const last = draft.timeline.at(-1);
-    draft.updatedAt = last?.timestamp ?? entry.timestamp;
+      causationId: event.causationId,
+      ...(Number.isFinite(handledAt) ? { handledAt } : {}),
+    });
+    if (!draft) return false;
     draft.status ??= 'PENDING';
     evolve(draft, event);
     if (event.type === 'OrderPlaced' && !draft.placed) {
@@ -115,6 +112,22 @@ export class OrderReadModel {
       this.#insertListed(draft);
     }
     return true;
+  }
+
+  /** Folds a retry or a dead letter of the order (see routedEntry); false if folded already. */
+  applyRouted(orderId: string, entry: StoredEntry): boolean {
+    return this.#add(orderId, entry) !== undefined;
+  }
+
+  /** Adds an entry to the order's timeline; undefined when it is there already. */
+  #add(orderId: string, entry: StoredEntry): Draft | undefined {
+    const draft = this.#orders.get(orderId) ?? { orderId, timeline: [], placed: false };
+    this.#orders.set(orderId, draft);
+    if (draft.timeline.some((existing) => existing.eventId === entry.eventId)) return undefined;
+    draft.timeline.push(entry);
+    draft.timeline.sort(byTime);
+    draft.updatedAt = draft.timeline.at(-1)?.timestamp ?? entry.timestamp;
+    return draft;
   }
 
   get(orderId: string): OrderView | undefined {
@@ -232,6 +245,6 @@ function toView(draft: Draft): OrderView {
     customerEmail: draft.customerEmail ?? '',
     createdAt: draft.createdAt ?? '',
     updatedAt: draft.updatedAt ?? draft.createdAt ?? '',
-    timeline: [...draft.timeline],
+    timeline: servedTimeline(draft.timeline),
   };
 }

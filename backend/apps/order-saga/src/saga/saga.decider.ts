@@ -1,8 +1,9 @@
 import {
   causedBy,
+  compensations,
   type CancellationReason,
+  type Compensation,
   type EventOf,
-  type EventType,
 } from '@kafkadog/contracts';
 
 /**
@@ -50,18 +51,8 @@ export interface SagaState {
 
 export const initialSagaState: SagaState = {};
 
-/**
- * Which step each compensation undoes. The saga does not run them: in this choreography each
- * service compensates its own step when it sees OrderCancelled (payment-service voids its
- * authorization, inventory-service releases its reservation). The saga's job is to emit that
- * cancellation, once. Declines and rejections changed nothing, so they need no compensation.
- */
-export const compensations = {
-  PaymentAuthorized: 'PaymentVoided',
-  InventoryReserved: 'InventoryReleased',
-} as const satisfies Partial<Record<EventType, EventType>>;
-
-export type Compensation = (typeof compensations)[keyof typeof compensations];
+// Which step each compensation undoes lives in the contracts (the timeline links them too).
+export { compensations, type Compensation };
 
 export function decide(state: SagaState, input: SagaInput): SagaOutput[] {
   if (state.outcome) return [];

@@ -155,6 +155,7 @@ export class EventProcessor {
           key: meta.key,
           error: message,
           group: groupId,
+          maxAttempts: policy.maxAttempts,
         }),
       }),
     );

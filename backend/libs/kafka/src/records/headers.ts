@@ -44,6 +44,7 @@ export interface SourcePosition {
 const routingHeaders: ReadonlySet<string> = new Set([
   Headers.retryAttempt,
   Headers.retryNotBefore,
+  Headers.retryMaxAttempts,
   Headers.originalTopic,
   Headers.originalPartition,
   Headers.originalOffset,
@@ -77,6 +78,8 @@ export interface RetryHeaderFields {
   readonly error: string;
   /** The consumer group whose retry worker owns the record. */
   readonly group: string;
+  /** The attempts the policy allows in all, for people reading the record ("attempt 2 of 5"). */
+  readonly maxAttempts?: number;
 }
 
 export function retryHeaders(
@@ -88,6 +91,7 @@ export function retryHeaders(
     ...toHeaderMap({
       [Headers.retryAttempt]: fields.retry,
       [Headers.retryNotBefore]: fields.notBefore,
+      [Headers.retryMaxAttempts]: fields.maxAttempts,
       [Headers.originalTopic]: fields.source.topic,
       [Headers.originalPartition]: fields.source.partition,
       [Headers.originalOffset]: fields.source.offset,
@@ -115,6 +119,7 @@ export function parseRetryHeaders(headers: RecordHeaders): RetryHeaderParse {
   const partition = integer(Headers.originalPartition, 0);
   const offset = text(Headers.originalOffset);
   const group = text(Headers.retryGroup);
+  const maxAttempts = integer(Headers.retryMaxAttempts, 1);
   if (
     retry === undefined ||
     notBefore === undefined ||
@@ -145,6 +150,7 @@ export function parseRetryHeaders(headers: RecordHeaders): RetryHeaderParse {
       key: text(Headers.originalKey),
       error: text(Headers.error) ?? '',
       group,
+      ...(maxAttempts === undefined ? {} : { maxAttempts }),
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { KafkadogEvent } from '@kafkadog/contracts';
+import { Headers, type KafkadogEvent } from '@kafkadog/contracts';
 import {
   createEventConsumer,
   createRetryWorker,
@@ -56,9 +56,14 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
   let ready = false;
   let started = false;
 
-  async function effect(output: O, cause: I): Promise<void> {
+  // `handledAt`: when this instance took the cause; published with the output so that its hop
+  // can be split into the time the cause waited in its topic and the time it took to process.
+  async function effect(output: O, cause: I, handledAt: number | undefined): Promise<void> {
     if (options.effect) return options.effect(output, cause);
-    await clients.producer.publish(output as unknown as KafkadogEvent);
+    await clients.producer.publish(
+      output as unknown as KafkadogEvent,
+      handledAt === undefined ? {} : { headers: { [Headers.handledAt]: handledAt } },
+    );
   }
 
   function requireStore(): StateStore<StoredOrder<S>> {
@@ -84,6 +89,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     input: I,
     meta: EventMeta | undefined,
   ): Promise<void> {
+    const handledAt = meta ? Date.now() : undefined;
     const current = requireStore();
     await lock.run(orderId, async () => {
       // Read what other instances of this service wrote since (after a rebalance handed us their
@@ -103,14 +109,14 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
       );
       const next: StoredOrder<S> = { state, applied: [...stored.applied, inputId] };
       if (guarantee === 'at-least-once') {
-        for (const output of outputs) await effect(output, input);
+        for (const output of outputs) await effect(output, input, handledAt);
         await current.set(orderId, next);
         return;
       }
       await current.set(orderId, next);
       for (const output of outputs) {
         try {
-          await effect(output, input);
+          await effect(output, input, handledAt);
         } catch (error) {
           // Recorded as applied already: a retry would be suppressed, so say that it is lost.
           logger.error('effect failed after the input was recorded; it is not retried', {
