@@ -51,6 +51,21 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        resolve,
+        ssr: { resolve: { conditions: ['source'] } },
+        test: {
+          // Debian's Chromium driving the dashboard of a whole stack (one per file), last.
+          name: 'browser',
+          include: ['e2e/**/*.e2e.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          globalSetup: ['e2e/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

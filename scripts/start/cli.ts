@@ -1,12 +1,17 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureCluster, HOST, isKafkadogError, type ClusterHandle } from '../kafka/index.js';
 import { isPortFree } from '../kafka/processes.js';
 import { buildBackend } from '../lib/build.js';
+import {
+  buildDashboard,
+  dashboardOrigins,
+  dashboardProcess,
+  hasDashboard,
+} from '../lib/dashboard.js';
 import { consoleLogger as log, formatDuration, printError, startHeartbeat } from '../lib/log.js';
 import {
   DASHBOARD_PORT,
-  REPO_ROOT,
   SERVICES,
   isBuilt,
   portVariable,
@@ -59,6 +64,10 @@ export async function main(): Promise<number> {
     if (stop.requested) return await shutDown(cluster, supervisor);
 
     if (!(await build())) return await shutDown(cluster, supervisor, 1);
+    if (stop.requested) return await shutDown(cluster, supervisor);
+    if ((await hasDashboard()) && !(await buildFrontend())) {
+      return await shutDown(cluster, supervisor, 1);
+    }
     if (stop.requested) return await shutDown(cluster, supervisor);
 
     const runnables = await plan(cluster.brokers);
@@ -182,9 +191,51 @@ async function build(): Promise<boolean> {
   return true;
 }
 
+/** `next build` of the dashboard, skipped when nothing changed since the last one. */
+async function buildFrontend(): Promise<boolean> {
+  log.info('Building the dashboard (next build, only if frontend/ changed)…');
+  const stopHeartbeat = startHeartbeat(10_000, (elapsed) =>
+    log.info(`  still building the dashboard (${formatDuration(elapsed)})`),
+  );
+  const result = await buildDashboard().finally(stopHeartbeat);
+  if (!result.ok) {
+    printError(
+      'The dashboard build failed (errors above): fix them and start again (`npm run build -w frontend` shows them too).',
+      result.output,
+    );
+    return false;
+  }
+  log.info(
+    result.built
+      ? `Dashboard built in ${formatDuration(result.elapsedMs)}`
+      : 'Dashboard up to date (frontend/ unchanged since its last build)',
+  );
+  return true;
+}
+
+/** The dashboard's port: PORT_FRONTEND, else 3000. */
+function frontendPort(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PORT_FRONTEND;
+  if (raw === undefined || raw === '') return DASHBOARD_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`PORT_FRONTEND=${raw} is not a port number (1 to 65535)`);
+  }
+  return port;
+}
+
 /** The built services, each with its port and environment, and the dashboard once it exists. */
 async function plan(brokers: readonly string[]): Promise<Runnable[]> {
   const runnables: Runnable[] = [];
+  const dashboardPort = frontendPort();
+  // The gateway allows the dashboard's origin (CORS, and changes) and asks the others' /health.
+  const serviceUrls = SERVICES.filter((service) => service.name !== 'api-gateway')
+    .map((service) => `${service.name}=${url(servicePort(service.name), '')}`)
+    .join(',');
+  const gatewayEnv = {
+    CORS_ORIGINS: process.env.CORS_ORIGINS ?? dashboardOrigins(dashboardPort).join(','),
+    SERVICE_URLS: process.env.SERVICE_URLS ?? serviceUrls,
+  };
   for (const service of SERVICES) {
     if (!(await isBuilt(service.name))) {
       log.warn(
@@ -205,6 +256,7 @@ async function plan(brokers: readonly string[]): Promise<Runnable[]> {
         cwd: serviceDir(service.name),
         env: {
           ...process.env,
+          ...(service.name === 'api-gateway' ? gatewayEnv : {}),
           PORT: String(port),
           KAFKA_BROKERS: brokers.join(','),
           HOST,
@@ -212,39 +264,17 @@ async function plan(brokers: readonly string[]): Promise<Runnable[]> {
       },
     });
   }
-  const dashboard = await dashboardRunnable(
-    runnables.find((r) => r.name === 'api-gateway')?.port ?? 3001,
-  );
-  if (dashboard) runnables.push(dashboard);
-  return runnables;
-}
-
-/** `frontend/` with a `start` script runs as the dashboard on port 3000. */
-async function dashboardRunnable(gatewayPort: number): Promise<Runnable | undefined> {
-  const dir = path.join(REPO_ROOT, 'frontend');
-  let manifest: { scripts?: Record<string, string> };
-  try {
-    manifest = JSON.parse(
-      await readFile(path.join(dir, 'package.json'), 'utf8'),
-    ) as typeof manifest;
-  } catch {
-    return undefined;
-  }
-  if (!manifest.scripts?.start) return undefined;
-  const port = Number(process.env[portVariable('dashboard')] ?? DASHBOARD_PORT);
-  return {
-    name: 'dashboard',
-    label: 'dashboard',
-    port,
-    healthPath: '/',
-    spec: {
+  if (await hasDashboard()) {
+    const gatewayPort = servicePort('api-gateway');
+    runnables.push({
       name: 'dashboard',
-      command: process.platform === 'win32' ? 'npm.cmd' : 'npm',
-      args: ['run', 'start'],
-      cwd: dir,
-      env: { ...process.env, PORT: String(port), API_URL: url(gatewayPort, '') },
-    },
-  };
+      label: 'dashboard',
+      port: dashboardPort,
+      healthPath: '/',
+      spec: dashboardProcess({ port: dashboardPort, host: HOST, apiUrl: url(gatewayPort, '') }),
+    });
+  }
+  return runnables;
 }
 
 /** The ports of the services that have sources (they will be built) or a build. */
@@ -259,6 +289,7 @@ async function plannedPorts(): Promise<{ name: string; port: number }[]> {
       planned.push({ name: service.name, port: servicePort(service.name) });
     }
   }
+  if (await hasDashboard()) planned.push({ name: 'dashboard', port: frontendPort() });
   return planned;
 }
 
@@ -269,7 +300,7 @@ async function checkPorts(runnables: readonly { name: string; port: number }[]):
     if (await isPortFree(runnable.port, HOST)) continue;
     ok = false;
     printError(
-      `Port ${runnable.port} (${runnable.name}) is already in use: stop the process that uses it, or set ${portVariable(runnable.name)}=<another port>.`,
+      `Port ${runnable.port} (${runnable.name}) is already in use: stop the process that uses it, or set ${runnable.name === 'dashboard' ? 'PORT_FRONTEND' : portVariable(runnable.name)}=<another port>.`,
     );
   }
   return ok;

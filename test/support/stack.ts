@@ -30,6 +30,7 @@ import {
   type ManagedProcess,
 } from '../../scripts/lib/supervisor.js';
 import { createRegistryTopics } from '../../scripts/topics/cli.js';
+import { dashboardOrigins, dashboardProcess } from '../../scripts/lib/dashboard.js';
 
 export type { ServiceName };
 export { SERVICE_NAMES };
@@ -55,6 +56,8 @@ export interface StackOptions {
   readonly deferBroker?: boolean;
   /** How long each service gets to answer GET /health with 200. */
   readonly healthTimeoutMs?: number;
+  /** Also run the built dashboard (frontend/.next), pointed at this stack's gateway. */
+  readonly dashboard?: boolean;
 }
 
 export interface Stack {
@@ -64,6 +67,8 @@ export interface Stack {
   readonly processes: readonly ProcessName[];
   /** `http://127.0.0.1:<port>` of a process (the port stays the same across restarts). */
   readonly url: (process: ProcessName) => string;
+  /** The dashboard's base URL, when the stack runs one (`dashboard: true`). */
+  readonly dashboardUrl: string | undefined;
   /** Sends `signal` (SIGKILL by default: a crash) to the service and waits until it is gone. */
   readonly kill: (process: ProcessName, signal?: NodeJS.Signals) => Promise<void>;
   /** Sends `signal` and returns at once: SIGSTOP freezes the process (a long GC pause, a VM
@@ -154,6 +159,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const ports = new Map<ProcessName, number>();
   for (const name of processes) ports.set(name, await newPort());
+  const dashboardPort = options.dashboard ? await newPort() : undefined;
   const envs = new Map<ProcessName, Record<string, string>>();
   let cluster: ClusterHandle | undefined;
   const healthTimeoutMs = options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
@@ -170,6 +176,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
   }
 
+  // The gateway asks the first instance of every other service for its health; it allows the
+  // dashboard's origin when there is one.
+  function gatewayEnv(): Record<string, string> {
+    const others = services.filter((name) => name !== 'api-gateway');
+    return {
+      SERVICE_URLS: others.map((name) => `${name}=${url(name)}`).join(','),
+      ...(dashboardPort === undefined
+        ? {}
+        : { CORS_ORIGINS: dashboardOrigins(dashboardPort).join(',') }),
+    };
+  }
+
   function spawn(name: ProcessName, extraEnv: Record<string, string> = {}): ManagedProcess {
     envs.set(name, extraEnv);
     return supervisor.start({
@@ -180,6 +198,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: {
         ...process.env,
         NODE_OPTIONS: '',
+        ...(serviceOf(name) === 'api-gateway' ? gatewayEnv() : {}),
         ...options.env,
         ...extraEnv,
         PORT: String(ports.get(name)),
@@ -223,10 +242,30 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await rm(dataDir, { recursive: true, force: true });
   }
 
+  const dashboardUrl =
+    dashboardPort === undefined ? undefined : `http://${HOST}:${dashboardPort}`;
+  async function startDashboard(): Promise<void> {
+    if (dashboardPort === undefined || !dashboardUrl) return;
+    const child = supervisor.start(
+      dashboardProcess({
+        port: dashboardPort,
+        host: HOST,
+        apiUrl: url('api-gateway'),
+        env: { ...process.env, NODE_OPTIONS: '' },
+      }),
+    );
+    try {
+      await waitHealthy(child, `${dashboardUrl}/`, { timeoutMs: healthTimeoutMs });
+    } catch (error) {
+      if (!(error instanceof StartupError)) throw error;
+      throw new Error(`${error.message}\n--- last lines of the dashboard ---\n${error.tail}`);
+    }
+  }
+
   try {
     if (!options.deferBroker) await startBroker();
     for (const name of processes) spawn(name);
-    if (!options.deferBroker) await waitAllHealthy();
+    if (!options.deferBroker) await Promise.all([waitAllHealthy(), startDashboard()]);
   } catch (error) {
     await stop().catch(() => undefined);
     if (isKafkadogError(error)) throw new Error(`the test broker did not start: ${error.message}`);
@@ -238,6 +277,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     services,
     processes,
     url,
+    dashboardUrl,
     async kill(name, signal = 'SIGKILL') {
       const child = supervisor.get(name);
       if (!child || child.exit !== undefined) return;
