@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AnalyticsModule } from './analytics/analytics.module.js';
 import { DlqModule } from './dlq/dlq.module.js';
 import { EventsModule } from './events/events.module.js';
+import { ExplorerModule } from './explorer/explorer.module.js';
 import { FaultsModule } from './faults/faults.module.js';
 import { HttpModule } from './http/http.module.js';
 import { OrdersModule } from './orders/orders.module.js';
@@ -20,6 +21,7 @@ import { ProductsModule } from './products/products.module.js';
     AnalyticsModule,
     DlqModule,
     FaultsModule,
+    ExplorerModule,
   ],
 })
 export class AppModule {}
