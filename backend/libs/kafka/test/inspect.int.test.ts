@@ -47,6 +47,10 @@ describe('admin: what the explorer reads', () => {
     await expect(admin.watermarks([uniqueName('missing')])).rejects.toMatchObject({
       code: 'UNKNOWN_TOPIC',
     });
+    const missing = uniqueName('missing');
+    expect(
+      (await admin.watermarks([missing, topic.name], { skipMissing: true })).map((w) => w.topic),
+    ).toEqual([topic.name, topic.name, topic.name]);
 
     expect(await admin.offsetsForTimestamp(topic.name, before - 60_000)).toEqual([null, 0n, null]);
     expect(await admin.offsetsForTimestamp(topic.name, Date.now() + 60_000)).toEqual([

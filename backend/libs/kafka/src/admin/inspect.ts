@@ -16,10 +16,15 @@ export type AdminCall = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
  * them for every group every few seconds.
  */
 export function inspectionCalls(client: Admin, call: AdminCall) {
-  async function partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
+  async function partitionCounts(
+    names: readonly string[],
+    skipMissing = false,
+  ): Promise<Map<string, number>> {
     const present = new Set(await client.listTopics());
-    const missing = topics.filter((name) => !present.has(name));
-    if (missing.length > 0) {
+    const missing = names.filter((name) => !present.has(name));
+    const topics = skipMissing ? names.filter((name) => present.has(name)) : names;
+    if (topics.length === 0) return new Map();
+    if (missing.length > 0 && !skipMissing) {
       throw new KafkadogError('UNKNOWN_TOPIC', `no such topic: ${missing.join(', ')}`);
     }
     const md = await client.metadata({ topics: [...topics], forceUpdate: true });
@@ -68,10 +73,14 @@ export function inspectionCalls(client: Admin, call: AdminCall) {
       });
     },
 
-    async watermarks(topics: readonly string[]): Promise<PartitionWatermarks[]> {
+    async watermarks(
+      topics: readonly string[],
+      options: { skipMissing?: boolean } = {},
+    ): Promise<PartitionWatermarks[]> {
       if (topics.length === 0) return [];
       return call(`list the watermarks of ${topics.join(', ')}`, async () => {
-        const counts = await partitionCounts(topics);
+        const counts = await partitionCounts(topics, options.skipMissing);
+        if (counts.size === 0) return [];
         const [low, high] = await Promise.all([
           offsetsAt(counts, ListOffsetTimestamps.EARLIEST),
           offsetsAt(counts, ListOffsetTimestamps.LATEST),

@@ -122,8 +122,12 @@ export interface KafkaAdmin {
   ): Promise<OffsetPosition[]>;
   /** The brokers the cluster metadata lists, and its controller when the broker names one. */
   describeCluster(): Promise<ClusterDescription>;
-  /** First offset and log end of every partition of the topics; UNKNOWN_TOPIC for a missing one. */
-  watermarks(topics: readonly string[]): Promise<PartitionWatermarks[]>;
+  /** First offset and log end of every partition of the topics; UNKNOWN_TOPIC for a missing one,
+   * unless `skipMissing` (e.g. a deleted topic that a group still has offsets on). */
+  watermarks(
+    topics: readonly string[],
+    options?: { skipMissing?: boolean },
+  ): Promise<PartitionWatermarks[]>;
   /** Per partition, the first offset whose timestamp is at or after `timestamp` (epoch ms);
    * null where no record is that recent. */
   offsetsForTimestamp(topic: string, timestamp: number): Promise<(bigint | null)[]>;
