@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AnalyticsModule } from './analytics/analytics.module.js';
 import { DlqModule } from './dlq/dlq.module.js';
 import { EventsModule } from './events/events.module.js';
+import { ExplorerModule } from './explorer/explorer.module.js';
 import { FaultsModule } from './faults/faults.module.js';
 import { HttpModule } from './http/http.module.js';
 import { OrdersModule } from './orders/orders.module.js';
@@ -22,6 +23,7 @@ import { SystemModule } from './system/system.module.js';
     DlqModule,
     FaultsModule,
     SystemModule,
+    ExplorerModule,
   ],
 })
 export class AppModule {}

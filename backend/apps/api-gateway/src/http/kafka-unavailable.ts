@@ -32,3 +32,17 @@ export async function writingToKafka<T>(
     );
   }
 }
+
+/** Runs a read from Kafka; a failure is 503 `kafka_unavailable` saying what could not be read. */
+export async function readingFromKafka<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw ApiError.unavailable(
+      'kafka_unavailable',
+      `could not read ${what} from Kafka: ${describeError(error)}`,
+      error,
+    );
+  }
+}

@@ -5,9 +5,9 @@ import { FaultsUpdate } from '../faults/faults.js';
 import { OrderRequest } from '../orders/order-request.js';
 import { PageviewRequest } from '../pageviews/pageview-request.js';
 import { systemPaths } from '../system/system.openapi.js';
+import { explorerPaths, explorerSchemas } from '../explorer/explorer.openapi.js';
 import { BODY_LIMIT_BYTES } from './http.config.js';
-
-type Schema = Record<string, unknown>;
+import { error, integer, json, nullable, ref, string, type Schema } from './openapi-schema.js';
 
 /** A request body schema, from the same zod schema that validates it. */
 function fromZod(schema: z.ZodType): Schema {
@@ -18,14 +18,6 @@ function fromZod(schema: z.ZodType): Schema {
   return json;
 }
 
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema, example?: unknown) => ({
-  content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } },
-});
-const error = (description: string) => ({ description, ...json(ref('Error')) });
-const integer = { type: 'integer' };
-const string = { type: 'string' };
-const nullable = (schema: Schema): Schema => ({ ...schema, nullable: true });
 const counts = { type: 'object', additionalProperties: integer };
 
 const schemas: Record<string, Schema> = {
@@ -180,6 +172,7 @@ const schemas: Record<string, Schema> = {
     },
   },
   FaultsUpdate: fromZod(FaultsUpdate),
+  ...explorerSchemas,
 };
 
 const paths: Record<string, Record<string, unknown>> = {
@@ -267,9 +260,21 @@ const paths: Record<string, Record<string, unknown>> = {
       description:
         'One event per record, `data` = { topic, partition, offset, key, timestamp, type, headers, ' +
         'event, invalid }, `id` = topic:partition:offset. Only records written after connecting. ' +
-        'A `: heartbeat` comment every 15 s.',
+        'A `: heartbeat` comment every 15 s. Without `topic`, the topics of the order flow.',
+      parameters: [
+        {
+          name: 'topic',
+          in: 'query',
+          description: 'Only these registry topics (repeatable; internal ones allowed)',
+          schema: { type: 'array', items: string },
+          style: 'form',
+          explode: true,
+        },
+        { name: 'key', in: 'query', description: 'Only records with this key', schema: string },
+      ],
       responses: {
         200: { description: 'text/event-stream', content: { 'text/event-stream': {} } },
+        400: error('A topic outside the registry'),
       },
     },
   },
@@ -369,6 +374,7 @@ const paths: Record<string, Record<string, unknown>> = {
       responses: { 200: { description: 'text/plain', content: { 'text/plain': {} } } },
     },
   },
+  ...explorerPaths,
 };
 
 /** The OpenAPI document served at /docs (UI), /docs/openapi.json and /docs/openapi.yaml. */

@@ -8,6 +8,7 @@ import {
 import { parseBrokers } from '../brokers.js';
 import { describeError, isRetriable, KafkadogError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
+import { inspectionCalls } from './inspect.js';
 import { retry } from '../retry/backoff.js';
 import type {
   AdminOptions,
@@ -46,6 +47,7 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
       });
     }
   }
+  const inspection = inspectionCalls(client, call);
 
   // The client answers a metadata request for a missing topic only after its own retries (about
   // 3 s) and with a bare "Unknown topic" UserError, so callers check existence first.
@@ -262,26 +264,11 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
     },
 
     async describeGroup(groupId): Promise<GroupDescription> {
-      return call(`describe group ${groupId}`, async () => {
-        const groups = await client.describeGroups({ groups: [groupId] });
-        const group = groups.get(groupId);
-        if (!group) throw new KafkadogError('UNKNOWN_GROUP', `no such group ${groupId}`);
-        return {
-          id: group.id,
-          state: group.state,
-          protocol: group.protocol,
-          members: [...group.members.values()].map((member) => ({
-            memberId: member.id,
-            clientId: member.clientId,
-            host: member.clientHost,
-            assignments: [...(member.assignments?.values() ?? [])].map(({ topic, partitions }) => ({
-              topic,
-              partitions: [...partitions].sort((a, b) => a - b),
-            })),
-          })),
-        };
-      });
+      const [group] = await inspection.describeGroups([groupId]);
+      return group!;
     },
+
+    ...inspection,
 
     async groupOffsets(groupId, topics = []): Promise<PartitionOffsets[]> {
       return call(`read the offsets of group ${groupId}`, async () => {

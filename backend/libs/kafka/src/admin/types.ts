@@ -107,6 +107,8 @@ export interface KafkaAdmin {
   brokerCount(): Promise<number>;
   listGroups(): Promise<GroupSummary[]>;
   describeGroup(groupId: string): Promise<GroupDescription>;
+  /** Several groups in one request per coordinator; throws UNKNOWN_GROUP for a missing one. */
+  describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]>;
   /** Committed offset, log end and lag per partition; `topics` adds partitions never committed. */
   groupOffsets(groupId: string, topics?: readonly string[]): Promise<PartitionOffsets[]>;
   /**
@@ -118,7 +120,54 @@ export interface KafkaAdmin {
     topics: readonly string[],
     to: OffsetResetTarget,
   ): Promise<OffsetPosition[]>;
+  /** The brokers the cluster metadata lists, and its controller when the broker names one. */
+  describeCluster(): Promise<ClusterDescription>;
+  /** First offset and log end of every partition of the topics; UNKNOWN_TOPIC for a missing one,
+   * unless `skipMissing` (e.g. a deleted topic that a group still has offsets on). */
+  watermarks(
+    topics: readonly string[],
+    options?: { skipMissing?: boolean },
+  ): Promise<PartitionWatermarks[]>;
+  /** Per partition, the first offset whose timestamp is at or after `timestamp` (epoch ms);
+   * null where no record is that recent. */
+  offsetsForTimestamp(topic: string, timestamp: number): Promise<(bigint | null)[]>;
+  /** The offsets the groups committed (partitions without one are left out), optionally only on
+   * `topics`. */
+  committedOffsets(
+    groupIds: readonly string[],
+    topics?: readonly string[],
+  ): Promise<CommittedOffset[]>;
   close(): Promise<void>;
+}
+
+export interface ClusterNode {
+  readonly id: number;
+  readonly host: string;
+  readonly port: number;
+  readonly rack: string | null;
+}
+
+export interface ClusterDescription {
+  readonly clusterId: string;
+  readonly controller: number | undefined;
+  readonly nodes: ClusterNode[];
+}
+
+export interface PartitionWatermarks {
+  readonly topic: string;
+  readonly partition: number;
+  /** The first offset still in the log (the log start). */
+  readonly low: bigint;
+  /** The log end: the offset the next record will get. */
+  readonly high: bigint;
+}
+
+export interface CommittedOffset {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset the group will read. */
+  readonly committed: bigint;
 }
 
 /** The parts of a registry TopicSpec that topic creation reads. */
