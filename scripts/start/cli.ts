@@ -17,7 +17,9 @@ import {
   portVariable,
   serviceDir,
   servicePort,
+  type ServiceName,
 } from '../lib/services.js';
+import { startLab } from '../lib/lab.js';
 import {
   StartupError,
   Supervisor,
@@ -27,6 +29,7 @@ import {
   waitHealthy,
   type ProcessSpec,
 } from '../lib/supervisor.js';
+import { startLabActions } from './lab-actions.js';
 import { createRegistryTopics } from '../topics/cli.js';
 import { compactLogLine } from './format.js';
 
@@ -51,6 +54,9 @@ export async function main(): Promise<number> {
   const color = shouldColor(process.stdout);
   let cluster: ClusterHandle | undefined;
   let supervisor: Supervisor | undefined;
+  let labClose: () => Promise<void> = () => Promise.resolve();
+  // Log prefixes: each runnable's label, and the lab's instances (payment#2) as they come.
+  const labels = new Map<string, string>();
   try {
     // Before Kafka starts: a taken port is the most common failure, and the quickest to fix.
     if (!(await checkPorts(await plannedPorts()))) return 1;
@@ -70,14 +76,28 @@ export async function main(): Promise<number> {
     }
     if (stop.requested) return await shutDown(cluster, supervisor);
 
-    const runnables = await plan(cluster.brokers);
+    const brokers = cluster.brokers;
+    const lab = await startLab(
+      startLabActions({
+        supervisor: () => supervisor,
+        cluster: () => cluster,
+        setCluster: (next) => {
+          cluster = next;
+        },
+        spec: (service, name, port) => serviceSpec(service, name, port, brokers),
+        label: (name, label) => labels.set(name, label),
+        log,
+      }),
+    );
+    labClose = () => lab.close();
+    const runnables = await plan(brokers, lab.url);
     if (!(await checkPorts(runnables))) return await shutDown(cluster, supervisor, 1);
 
     const prefix = createPrefixer(
       runnables.map((r) => r.label),
       { color },
     );
-    const labels = new Map(runnables.map((r) => [r.name, r.label]));
+    for (const r of runnables) labels.set(r.name, r.label);
     supervisor = new Supervisor({
       onLine: (child, line) => {
         process.stdout.write(
@@ -146,10 +166,13 @@ export async function main(): Promise<number> {
   }
 
   async function shutDown(
-    clusterToStop: ClusterHandle | undefined,
+    clusterAtCall: ClusterHandle | undefined,
     children: Supervisor | undefined,
     code = 0,
   ): Promise<number> {
+    await labClose();
+    // The lab may have started Kafka again since: stop the cluster that runs now.
+    const clusterToStop = cluster ?? clusterAtCall;
     const alive = children?.processes().filter((child) => child.exit === undefined) ?? [];
     if (alive.length > 0) {
       log.info(`\nStopping ${alive.map((child) => child.name).join(', ')}…`);
@@ -225,7 +248,7 @@ function frontendPort(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /** The built services, each with its port and environment, and the dashboard once it exists. */
-async function plan(brokers: readonly string[]): Promise<Runnable[]> {
+async function plan(brokers: readonly string[], labUrl: string): Promise<Runnable[]> {
   const runnables: Runnable[] = [];
   const dashboardPort = frontendPort();
   // The gateway allows the dashboard's origin (CORS, and changes) and asks the others' /health.
@@ -235,6 +258,7 @@ async function plan(brokers: readonly string[]): Promise<Runnable[]> {
   const gatewayEnv = {
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? dashboardOrigins(dashboardPort).join(','),
     SERVICE_URLS: process.env.SERVICE_URLS ?? serviceUrls,
+    LAB_URL: labUrl,
   };
   for (const service of SERVICES) {
     if (!(await isBuilt(service.name))) {
@@ -249,19 +273,9 @@ async function plan(brokers: readonly string[]): Promise<Runnable[]> {
       label: service.label,
       port,
       healthPath: '/health',
-      spec: {
-        name: service.name,
-        command: process.execPath,
-        args: ['dist/main.js'],
-        cwd: serviceDir(service.name),
-        env: {
-          ...process.env,
-          ...(service.name === 'api-gateway' ? gatewayEnv : {}),
-          PORT: String(port),
-          KAFKA_BROKERS: brokers.join(','),
-          HOST,
-        },
-      },
+      spec: serviceSpec(service.name, service.name, port, brokers, {
+        ...(service.name === 'api-gateway' ? gatewayEnv : {}),
+      }),
     });
   }
   if (await hasDashboard()) {
@@ -275,6 +289,23 @@ async function plan(brokers: readonly string[]): Promise<Runnable[]> {
     });
   }
   return runnables;
+}
+
+/** How npm start runs one instance of a service. */
+function serviceSpec(
+  service: ServiceName,
+  name: string,
+  port: number,
+  brokers: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): ProcessSpec {
+  return {
+    name,
+    command: process.execPath,
+    args: ['dist/main.js'],
+    cwd: serviceDir(service),
+    env: { ...process.env, ...env, PORT: String(port), KAFKA_BROKERS: brokers.join(','), HOST },
+  };
 }
 
 /** The ports of the services that have sources (they will be built) or a build. */

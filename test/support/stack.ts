@@ -31,6 +31,7 @@ import {
 } from '../../scripts/lib/supervisor.js';
 import { createRegistryTopics } from '../../scripts/topics/cli.js';
 import { dashboardOrigins, dashboardProcess } from '../../scripts/lib/dashboard.js';
+import { startLab, type Lab, type LabInstance } from '../../scripts/lib/lab.js';
 
 export type { ServiceName };
 export { SERVICE_NAMES };
@@ -58,6 +59,11 @@ export interface StackOptions {
   readonly healthTimeoutMs?: number;
   /** Also run the built dashboard (frontend/.next), pointed at this stack's gateway. */
   readonly dashboard?: boolean;
+  /**
+   * Serve the lab API (scripts/lib/lab.ts) for the gateway's scenarios: more instances of a
+   * service, and the broker stopped and started, on request.
+   */
+  readonly lab?: boolean;
 }
 
 export interface Stack {
@@ -65,6 +71,8 @@ export interface Stack {
   readonly services: readonly ServiceName[];
   /** Every process: each service's name, and `<name>#<n>` for its further instances. */
   readonly processes: readonly ProcessName[];
+  /** Starts one more instance of a service (`<name>#<n>`) and waits until it is healthy. */
+  readonly addInstance: (service: ServiceName) => Promise<ProcessName>;
   /** `http://127.0.0.1:<port>` of a process (the port stays the same across restarts). */
   readonly url: (process: ProcessName) => string;
   /** The dashboard's base URL, when the stack runs one (`dashboard: true`). */
@@ -159,6 +167,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const ports = new Map<ProcessName, number>();
   for (const name of processes) ports.set(name, await newPort());
+  /** Instances started through addInstance (the lab lists these). */
+  const added: ProcessName[] = [];
   const dashboardPort = options.dashboard ? await newPort() : undefined;
   const envs = new Map<ProcessName, Record<string, string>>();
   let cluster: ClusterHandle | undefined;
@@ -185,7 +195,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(dashboardPort === undefined
         ? {}
         : { CORS_ORIGINS: dashboardOrigins(dashboardPort).join(',') }),
+      ...(lab ? { LAB_URL: lab.url } : {}),
     };
+  }
+
+  async function addInstance(service: ServiceName): Promise<ProcessName> {
+    let n = 2;
+    while (processes.includes(`${service}#${n}`)) n++;
+    const name: ProcessName = `${service}#${n}`;
+    processes.push(name);
+    added.push(name);
+    lines.set(name, []);
+    ports.set(name, await newPort());
+    spawn(name);
+    await healthy(name);
+    return name;
   }
 
   function spawn(name: ProcessName, extraEnv: Record<string, string> = {}): ManagedProcess {
@@ -236,14 +260,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   async function stop(): Promise<void> {
+    await lab?.close();
     await supervisor.stopAll(10_000);
     await cluster?.stop({ wipe: true });
     // Also when the broker never started (deferBroker, or a failed start).
     await rm(dataDir, { recursive: true, force: true });
   }
 
-  const dashboardUrl =
-    dashboardPort === undefined ? undefined : `http://${HOST}:${dashboardPort}`;
+  const dashboardUrl = dashboardPort === undefined ? undefined : `http://${HOST}:${dashboardPort}`;
   async function startDashboard(): Promise<void> {
     if (dashboardPort === undefined || !dashboardUrl) return;
     const child = supervisor.start(
@@ -262,7 +286,36 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
   }
 
+  let lab: Lab | undefined;
   try {
+    if (options.lab) {
+      lab = await startLab({
+        instances: () =>
+          added
+            .filter((name) => supervisor.get(name)?.exit === undefined)
+            .map((name): LabInstance => ({
+              name,
+              service: serviceOf(name),
+              url: url(name),
+              pid: supervisor.get(name)?.pid,
+            })),
+        startInstance: async (service) => {
+          const name = await addInstance(service);
+          return { name, service, url: url(name), pid: supervisor.get(name)?.pid };
+        },
+        stopInstance: async (name, signal) => {
+          const child = supervisor.get(name);
+          if (signal === 'SIGKILL') {
+            child?.signal('SIGKILL');
+            await child?.exited;
+          } else {
+            await child?.stop(10_000);
+          }
+        },
+        stopKafka: () => cluster?.stop({ wipe: false }) ?? Promise.resolve(),
+        startKafka: startBroker,
+      });
+    }
     if (!options.deferBroker) await startBroker();
     for (const name of processes) spawn(name);
     if (!options.deferBroker) await Promise.all([waitAllHealthy(), startDashboard()]);
@@ -276,6 +329,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     brokers,
     services,
     processes,
+    addInstance,
     url,
     dashboardUrl,
     async kill(name, signal = 'SIGKILL') {
