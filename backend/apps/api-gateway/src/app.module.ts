@@ -1,6 +1,7 @@
 import { ServiceModule } from '@kafkadog/service';
 import { Module } from '@nestjs/common';
 import { AnalyticsModule } from './analytics/analytics.module.js';
+import { ControlModule } from './control/control.module.js';
 import { DlqModule } from './dlq/dlq.module.js';
 import { EventsModule } from './events/events.module.js';
 import { FaultsModule } from './faults/faults.module.js';
@@ -20,6 +21,7 @@ import { ProductsModule } from './products/products.module.js';
     AnalyticsModule,
     DlqModule,
     FaultsModule,
+    ControlModule,
   ],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import { catalog, topics } from '@kafkadog/contracts';
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
+import { controlPaths, controlSchemas } from '../control/control.openapi.js';
 import { FaultsUpdate } from '../faults/faults.js';
 import { OrderRequest } from '../orders/order-request.js';
 import { PageviewRequest } from '../pageviews/pageview-request.js';
@@ -363,5 +364,9 @@ export function openApiDocument(): OpenAPIObject {
     )
     .setVersion('1')
     .build();
-  return { ...info, paths, components: { schemas } };
+  return {
+    ...info,
+    paths: { ...paths, ...controlPaths },
+    components: { schemas: { ...schemas, ...controlSchemas } },
+  };
 }
