@@ -1,16 +1,11 @@
-import {
-  causedBy,
-  createEvent,
-  topics,
-  type EventOf,
-  type KafkadogEvent,
-} from '@kafkadog/contracts';
+import { causedBy, topics, type EventOf, type KafkadogEvent } from '@kafkadog/contracts';
 import {
   counterValue,
   createAdmin,
   createEventConsumer,
   createKafkaMetrics,
   createProducer,
+  partitionFor,
   silentLogger,
   type EventConsumer,
   type KafkaAdmin,
@@ -20,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { uniqueName } from '../../../../test/support/kafka.js';
+import { orderPlaced } from '../../../libs/kafka/test/fixtures.js';
 import { waitFor } from '../../../../test/support/wait.js';
 import { call, eventsIn, readTopic, useGateway } from './gateway.js';
 
@@ -39,17 +35,11 @@ interface ResetAnswer {
   command: string;
 }
 
-function orderPlaced(): Input {
-  return createEvent(
-    'OrderPlaced',
-    {
-      customerEmail: 'ada@example.com',
-      items: [{ productId: 'sku-mouse', quantity: 1, unitPrice: 2_500 }],
-      total: 2_500,
-      cardNumber: '4242424242424242',
-    },
-    { orderId: randomUUID() },
-  );
+function orderIdOn(partition: number): string {
+  for (;;) {
+    const orderId = randomUUID();
+    if (partitionFor(orderId, topics.orders.partitions) === partition) return orderId;
+  }
 }
 
 describe('api-gateway consumer group pause, resume and reset (real broker)', () => {
@@ -67,7 +57,8 @@ describe('api-gateway consumer group pause, resume and reset (real broker)', () 
   let admin: KafkaAdmin;
   let processor: OrderProcessor<z.infer<typeof State>, Input>;
   let stranger: EventConsumer | undefined;
-  const placed = [orderPlaced(), orderPlaced(), orderPlaced(), orderPlaced()];
+  // One order on each partition at least: a shift needs a committed offset on every partition.
+  const placed = [0, 1, 2, 0].map((partition) => orderPlaced(orderIdOn(partition)));
 
   beforeAll(async () => {
     admin = createAdmin({ brokers, logger: silentLogger });

@@ -17,7 +17,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { memoryLogger } from '../../../kafka/test/fixtures.js';
+import { memoryLogger, orderPlaced } from '../../../kafka/test/fixtures.js';
 import { testBrokers, uniqueName } from '../../../../../test/support/kafka.js';
 import { waitFor } from '../../../../../test/support/wait.js';
 import { createOrderProcessor } from '../processing/order-processor.js';
@@ -26,19 +26,6 @@ import type { OrderProcessor } from '../processing/types.js';
 type Input = EventOf<'OrderPlaced'>;
 const State = z.object({ placed: z.number().int() });
 type State = z.infer<typeof State>;
-
-function orderPlaced(): Input {
-  return createEvent(
-    'OrderPlaced',
-    {
-      customerEmail: 'ada@example.com',
-      items: [{ productId: 'sku-keyboard', quantity: 1, unitPrice: 1_000 }],
-      total: 1_000,
-      cardNumber: '4242424242424242',
-    },
-    { orderId: randomUUID() },
-  );
-}
 
 describe('pausing a consumer group through api-gateway.control.v1', () => {
   const brokers = testBrokers();
