@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { parseInput } from '../http/validation.js';
 import { GroupControl } from './group-control.js';
 import { GroupResetService, type ResetResult } from './group-reset.service.js';
-import { ResetRequest } from './reset-request.js';
+import { GroupParams, ResetRequest } from './reset-request.js';
 
 interface PauseState {
   readonly groupId: string;
@@ -19,21 +19,24 @@ export class ControlController {
 
   @Post(':id/pause')
   @HttpCode(202)
-  async pause(@Param('id') groupId: string): Promise<PauseState> {
+  async pause(@Param() params: unknown): Promise<PauseState> {
+    const { id: groupId } = parseInput(GroupParams, params);
     await this.control.pause(groupId);
     return { groupId, paused: true };
   }
 
   @Post(':id/resume')
   @HttpCode(202)
-  async resume(@Param('id') groupId: string): Promise<PauseState> {
+  async resume(@Param() params: unknown): Promise<PauseState> {
+    const { id: groupId } = parseInput(GroupParams, params);
     await this.control.resume(groupId);
     return { groupId, paused: false };
   }
 
   @Post(':id/reset')
   @HttpCode(200)
-  reset(@Param('id') groupId: string, @Body() body: unknown): Promise<ResetResult> {
+  reset(@Param() params: unknown, @Body() body: unknown): Promise<ResetResult> {
+    const { id: groupId } = parseInput(GroupParams, params);
     return this.resets.reset(groupId, parseInput(ResetRequest, body));
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../http/api-error.js';
 import { parseInput } from '../http/validation.js';
-import { ResetRequest, resetCommand, resetTarget } from './reset-request.js';
+import { GroupParams, ResetRequest, resetCommand, resetTarget } from './reset-request.js';
 
 const base = { brokers: ['127.0.0.1:9092', '127.0.0.1:9094'], groupId: 'notification-service' };
 
@@ -60,5 +60,6 @@ describe('ResetRequest', () => {
     expect(issues({ to: { offset: -1 }, dryRun: true })).toEqual(['to.offset']);
     expect(issues({ to: 'latest', dryRun: false, topics: [] })).toEqual(['topics']);
     expect(issues({ to: 'latest', dryRun: false, force: true })).toEqual(['force']);
+    expect(() => parseInput(GroupParams, { id: 'g'.repeat(256) })).toThrow(/^id: /);
   });
 });

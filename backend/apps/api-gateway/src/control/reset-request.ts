@@ -6,6 +6,9 @@ const Offset = z.union([
   z.string().regex(/^\d{1,19}$/, 'a non-negative integer, as a number or a string'),
 ]);
 
+/** The group in the path; GroupPauseSet takes at most 255 characters, as Kafka's tools do. */
+export const GroupParams = z.object({ id: z.string().min(1).max(255) });
+
 /** Where to move the group, as the explorer's reset form sends it. */
 export const ResetTo = z.union([
   z.enum(['earliest', 'latest']),
