@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { GROUP_PAUSES, noPauses } from './groups/group-pauses.js';
+import { ControlModule } from '../control/control.module.js';
+import { GroupControl } from '../control/group-control.js';
+import { GROUP_PAUSES } from './groups/group-pauses.js';
 import { GroupWatcher } from './groups/group-watcher.js';
 import { GroupsController } from './groups/groups.controller.js';
 import { GroupsService } from './groups/groups.service.js';
@@ -10,14 +12,15 @@ import { TopicsService } from './topics/topics.service.js';
 
 /** The Kafka explorer's API: topics, their records, and consumer groups. */
 @Module({
+  imports: [ControlModule],
   controllers: [TopicsController, MessagesController, GroupsController],
   providers: [
     TopicsService,
     MessageBrowser,
     GroupWatcher,
     GroupsService,
-    // Whether a group is paused: replace this provider once pausing exists.
-    { provide: GROUP_PAUSES, useValue: noPauses },
+    // Which groups are paused: what the explorer's pause buttons published to Kafka.
+    { provide: GROUP_PAUSES, useExisting: GroupControl },
   ],
 })
 export class ExplorerModule {}

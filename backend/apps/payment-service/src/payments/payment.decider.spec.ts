@@ -92,8 +92,11 @@ describe('payment rules as an input (the fault switches)', () => {
   it('given no rules, then the documented defaults apply', () => {
     expect(defaultPaymentRules).toEqual({ limitCents: 500_000, declinedCards: [DECLINED_CARD] });
     const placed = orderPlaced({ total: 500_001 });
-    expect(decide(initialPaymentState, placed)).toEqual(
-      decide(initialPaymentState, placed, defaultPaymentRules),
+    // Without the decision time: the two calls may fall in different milliseconds.
+    const timeless = (outputs: ReturnType<typeof decide>) =>
+      outputs.map(({ occurredAt: _at, ...output }) => output);
+    expect(timeless(decide(initialPaymentState, placed))).toEqual(
+      timeless(decide(initialPaymentState, placed, defaultPaymentRules)),
     );
   });
 
