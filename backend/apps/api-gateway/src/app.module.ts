@@ -8,6 +8,7 @@ import { HttpModule } from './http/http.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PageviewsModule } from './pageviews/pageviews.module.js';
 import { ProductsModule } from './products/products.module.js';
+import { ScenariosModule } from './scenarios/scenarios.module.js';
 
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { ProductsModule } from './products/products.module.js';
     AnalyticsModule,
     DlqModule,
     FaultsModule,
+    ScenariosModule,
   ],
 })
 export class AppModule {}

@@ -1,0 +1,87 @@
+import { KafkaClients } from '@kafkadog/service';
+import { Inject, Injectable } from '@nestjs/common';
+import { SERVICES_CONFIG, type ServicesConfig } from '../http/services.config.js';
+import type { GroupFact, HealthFact, OffsetsFact } from './facts.js';
+
+const HTTP_TIMEOUT_MS = 2_000;
+
+/** Reads what Kafka and the services answer now, as facts: never what a run meant to do. */
+@Injectable()
+export class Probes {
+  constructor(
+    private readonly kafka: KafkaClients,
+    @Inject(SERVICES_CONFIG) private readonly config: ServicesConfig,
+  ) {}
+
+  /** Every group's committed offsets on `topic` (the groups that have any there). */
+  async groupOffsets(topic: string): Promise<OffsetsFact[]> {
+    const { admin } = this.kafka;
+    const groups = await admin.listGroups();
+    const facts = await Promise.all(
+      groups.map(async (group) => {
+        const offsets = await admin.groupOffsets(group.id);
+        const at = Date.now();
+        return offsets
+          .filter((o) => o.topic === topic)
+          .map((o): OffsetsFact => ({
+            kind: 'offsets',
+            at,
+            group: group.id,
+            topic,
+            partition: o.partition,
+            committed: o.committed,
+          }));
+      }),
+    );
+    return facts.flat();
+  }
+
+  async group(groupId: string): Promise<GroupFact> {
+    const described = await this.kafka.admin.describeGroup(groupId);
+    return {
+      kind: 'group',
+      at: Date.now(),
+      group: groupId,
+      state: described.state,
+      members: described.members.map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        partitions: m.assignments.flatMap((a) => a.partitions.map((p) => `${a.topic}[${p}]`)),
+      })),
+    };
+  }
+
+  /** Each service's GET /health: up when it answers 200 within a moment. */
+  health(): Promise<HealthFact[]> {
+    return Promise.all(
+      this.config.services.map(async ({ name, url }): Promise<HealthFact> => {
+        try {
+          const response = await fetch(`${url}/health`, {
+            signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+          });
+          const body = await response.text();
+          return {
+            kind: 'health',
+            at: Date.now(),
+            service: name,
+            up: response.ok,
+            detail: `${response.status} ${body.slice(0, 200)}`,
+          };
+        } catch (error) {
+          const detail = error instanceof Error ? error.message : String(error);
+          return {
+            kind: 'health',
+            at: Date.now(),
+            service: name,
+            up: false,
+            detail: `${url}: ${detail}`,
+          };
+        }
+      }),
+    );
+  }
+
+  kafkaUp(): boolean {
+    return this.kafka.connected;
+  }
+}
