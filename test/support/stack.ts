@@ -170,6 +170,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
   }
 
+  /** Where the gateway finds each service (first instances) for /health and /metrics. */
+  const serviceUrls = () =>
+    services
+      .filter((name) => name !== 'api-gateway')
+      .map((name) => `${name}=${url(name)}`)
+      .join(',');
+
   function spawn(name: ProcessName, extraEnv: Record<string, string> = {}): ManagedProcess {
     envs.set(name, extraEnv);
     return supervisor.start({
@@ -180,6 +187,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: {
         ...process.env,
         NODE_OPTIONS: '',
+        SERVICE_URLS: serviceUrls(),
         ...options.env,
         ...extraEnv,
         PORT: String(ports.get(name)),
