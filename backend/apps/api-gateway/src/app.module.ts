@@ -9,6 +9,7 @@ import { OrdersModule } from './orders/orders.module.js';
 import { PageviewsModule } from './pageviews/pageviews.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { ScenariosModule } from './scenarios/scenarios.module.js';
+import { SystemModule } from './system/system.module.js';
 
 @Module({
   imports: [
@@ -22,6 +23,7 @@ import { ScenariosModule } from './scenarios/scenarios.module.js';
     DlqModule,
     FaultsModule,
     ScenariosModule,
+    SystemModule,
   ],
 })
 export class AppModule {}

@@ -141,6 +141,39 @@ describe('api-gateway products, events, page views, faults, docs (real broker)',
     expect(['default', 'kafka']).toContain(current.body.source);
   });
 
+  it('refuses changes sent by a page of another origin (403) and writes nothing', async () => {
+    const ordersBefore = await endOffsets(brokers, topics.orders.name);
+    const faultsBefore = await endOffsets(brokers, topics.faults.name);
+    const email = `foreign-${randomUUID()}@example.com`;
+    // A text/plain body: what a page can send cross-origin without any CORS preflight.
+    const order = await call(`${gateway.url}/orders`, {
+      method: 'POST',
+      headers: { Origin: 'http://evil.test', 'content-type': 'text/plain' },
+      json: validOrder(email),
+    });
+    expect(order.status).toBe(403);
+    expect(order.body).toMatchObject({ error: 'forbidden_origin' });
+    const faults = await call(`${gateway.url}/faults`, {
+      method: 'PUT',
+      headers: { Origin: 'http://evil.test' },
+      json: { inventoryFailureRate: 0.99 },
+    });
+    expect(faults.status).toBe(403);
+
+    // The dashboard's origin may: and what it writes lands after anything the refused ones did.
+    const allowed = await call(`${gateway.url}/faults`, {
+      method: 'PUT',
+      headers: { Origin: 'http://localhost:3000' },
+      json: { inventoryFailureRate: 0 },
+    });
+    expect(allowed.status).toBe(200);
+    const orders = await readTopic(brokers, topics.orders.name, ordersBefore);
+    expect(eventsIn(orders, (event) => event.data?.customerEmail === email)).toEqual([]);
+    const switches = await readTopic(brokers, topics.faults.name, faultsBefore);
+    expect(eventsIn(switches, (event) => event.data?.inventoryFailureRate === 0.99)).toEqual([]);
+    expect(eventsIn(switches, (event) => event.data?.inventoryFailureRate === 0)).toHaveLength(1);
+  });
+
   it('serves health, OpenAPI docs, and CORS for the dashboard', async () => {
     const health = await call(`${gateway.url}/health`);
     expect(health.body).toMatchObject({

@@ -87,12 +87,16 @@ export interface GatewayProcess {
 }
 
 /** Runs `node backend/apps/api-gateway/dist/main.js` and waits until GET /health is 200. */
-export async function startGateway(brokers: string[]): Promise<GatewayProcess> {
+export async function startGateway(
+  brokers: string[],
+  env: Record<string, string> = {},
+): Promise<GatewayProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [GATEWAY_MAIN], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
+      ...env,
       KAFKA_BROKERS: brokers.join(','),
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -228,7 +232,7 @@ export interface TestGateway {
  * For one test file: builds the gateway, creates the registry's topics on the test broker, runs
  * one gateway process for the file's tests, and stops it (by its PID) afterwards.
  */
-export function useGateway(): TestGateway {
+export function useGateway(env: Record<string, string> = {}): TestGateway {
   const brokers = testBrokers();
   let gateway: GatewayProcess | undefined;
   const running = () => {
@@ -237,7 +241,7 @@ export function useGateway(): TestGateway {
   };
   beforeAll(async () => {
     await Promise.all([buildGateway(), ensureTopics(brokers)]);
-    gateway = await startGateway(brokers);
+    gateway = await startGateway(brokers, env);
   });
   afterAll(async () => {
     await gateway?.stop('SIGTERM');
@@ -250,7 +254,7 @@ export function useGateway(): TestGateway {
     async restart() {
       await running().stop('SIGKILL');
       gateway = undefined;
-      gateway = await startGateway(brokers);
+      gateway = await startGateway(brokers, env);
     },
   };
 }

@@ -4,6 +4,18 @@ import type { ExpressAdapter } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { BODY_LIMIT_BYTES, HTTP_CONFIG, type HttpConfig } from './http.config.js';
 import { openApiDocument } from './openapi.js';
+import { forbiddenOrigin } from './origin-guard.js';
+
+interface ExpressLike {
+  disable(setting: string): void;
+  use(
+    handler: (
+      request: { method: string; headers: Record<string, string | string[] | undefined> },
+      response: { status(code: number): { json(body: unknown): void } },
+      next: () => void,
+    ) => void,
+  ): void;
+}
 
 /**
  * The Express settings of the gateway. `runService` creates and starts the Nest app, so they are
@@ -11,7 +23,8 @@ import { openApiDocument } from './openapi.js';
  * - in the constructor, which runs while Nest builds the app and before it adds its own body
  *   parsers (Nest skips a parser of the same name that is already there): a JSON parser limited
  *   to 64 KB that parses every request body as JSON whatever its Content-Type, so that any
- *   non-JSON body is a 400 `invalid_json` and a larger one a 413; and CORS for the dashboard;
+ *   non-JSON body is a 400 `invalid_json` and a larger one a 413; CORS for the dashboard; and,
+ *   before both, the 403 for a change sent by a page of another origin (see forbiddenOrigin);
  * - in onModuleInit, after the controllers' routes and before Nest's catch-all 404: /docs.
  */
 @Injectable()
@@ -20,7 +33,18 @@ export class HttpSetup implements OnModuleInit {
 
   constructor(adapterHost: HttpAdapterHost, @Inject(HTTP_CONFIG) config: HttpConfig) {
     this.#adapter = adapterHost.httpAdapter as ExpressAdapter;
-    this.#adapter.getInstance<{ disable(setting: string): void }>().disable('x-powered-by');
+    const express = this.#adapter.getInstance<ExpressLike>();
+    express.disable('x-powered-by');
+    express.use((request, response, next) => {
+      const origin = request.headers.origin;
+      const refused = forbiddenOrigin(
+        request.method,
+        typeof origin === 'string' ? origin : undefined,
+        config.corsOrigins,
+      );
+      if (refused) response.status(403).json(refused);
+      else next();
+    });
     this.#adapter.useBodyParser('json', false, { limit: BODY_LIMIT_BYTES, type: () => true });
     this.#adapter.enableCors({
       origin: [...config.corsOrigins],

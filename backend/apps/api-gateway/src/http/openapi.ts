@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { FaultsUpdate } from '../faults/faults.js';
 import { OrderRequest } from '../orders/order-request.js';
 import { PageviewRequest } from '../pageviews/pageview-request.js';
+import { systemPaths } from '../system/system.openapi.js';
 import { BODY_LIMIT_BYTES } from './http.config.js';
 
 type Schema = Record<string, unknown>;
@@ -359,9 +360,10 @@ export function openApiDocument(): OpenAPIObject {
     .setTitle('kafkadog API gateway')
     .setDescription(
       'The HTTP door into kafkadog: commands become events on Kafka, queries are answered from ' +
-        'views rebuilt from Kafka. Errors are `{ error, message, issues? }`.',
+        'views rebuilt from Kafka. Errors are `{ error, message, issues? }`. A change (POST, PUT) ' +
+        'sent by a browser page of another origin than the dashboard gets 403 `forbidden_origin`.',
     )
     .setVersion('1')
     .build();
-  return { ...info, paths, components: { schemas } };
+  return { ...info, paths: { ...paths, ...systemPaths }, components: { schemas } };
 }

@@ -54,7 +54,7 @@ export class Probes {
   /** Each service's GET /health: up when it answers 200 within a moment. */
   health(): Promise<HealthFact[]> {
     return Promise.all(
-      this.config.services.map(async ({ name, url }): Promise<HealthFact> => {
+      Object.entries(this.config.urls).map(async ([name, url]): Promise<HealthFact> => {
         try {
           const response = await fetch(`${url}/health`, {
             signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
