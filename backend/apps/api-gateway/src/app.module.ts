@@ -1,6 +1,7 @@
 import { ServiceModule } from '@kafkadog/service';
 import { Module } from '@nestjs/common';
 import { AnalyticsModule } from './analytics/analytics.module.js';
+import { ControlModule } from './control/control.module.js';
 import { DlqModule } from './dlq/dlq.module.js';
 import { EventsModule } from './events/events.module.js';
 import { FaultsModule } from './faults/faults.module.js';
@@ -24,6 +25,7 @@ import { SystemModule } from './system/system.module.js';
     FaultsModule,
     ScenariosModule,
     SystemModule,
+    ControlModule,
   ],
 })
 export class AppModule {}

@@ -63,6 +63,12 @@ describe('topic registry', () => {
     const view = createEvent('PageViewed', { page: '/products', sessionId: 's-1' });
     expect(keyOf(view)).toBe('s-1');
   });
+
+  it('keys a group pause by the group id, on the compacted control topic', () => {
+    const pause = createEvent('GroupPauseSet', { groupId: 'payment-service', paused: true });
+    expect(keyOf(pause)).toBe('payment-service');
+    expect(topicOf('GroupPauseSet')).toBe(topics.control);
+  });
 });
 
 describe('creating events', () => {

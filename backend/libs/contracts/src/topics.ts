@@ -99,6 +99,17 @@ export const topics = {
     internal: true,
     description: 'The fault switches (inventory failure rate, payment rules), latest value wins.',
   },
+  control: {
+    name: 'api-gateway.control.v1',
+    partitions: 1,
+    keyedBy: 'groupId',
+    events: ['GroupPauseSet'],
+    configs: compacted,
+    internal: true,
+    description:
+      'Which consumer groups are paused from the explorer, latest value per group wins; ' +
+      'services close the consumers of a paused group.',
+  },
   stock: {
     name: 'inventory-service.stock.v1',
     partitions: 1,
@@ -144,6 +155,8 @@ export function keyOf(event: KafkadogEvent): string {
       return 'faults';
     case 'StockChanged':
       return event.data.productId;
+    case 'GroupPauseSet':
+      return event.data.groupId;
     case 'OrderPlaced':
     case 'OrderCompleted':
     case 'OrderCancelled':

@@ -6,3 +6,4 @@ export * from './service-options.js';
 export * from './kafka/kafka-clients.js';
 export * from './http/health-registry.js';
 export * from './processing/index.js';
+export * from './control/index.js';

@@ -10,12 +10,15 @@ import {
   describeError,
   readToEnd,
   type EventConsumer,
+  type EventConsumerOptions,
   type IdempotencyGuard,
 } from '@kafkadog/kafka';
 import {
+  createPausableConsumers,
   HealthRegistry,
   KafkaClients,
   runSingleActive,
+  type PausableConsumers,
   type SingleActive,
 } from '@kafkadog/service';
 import {
@@ -62,6 +65,7 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
   #state: AnalyticsState;
   #emission: EmissionState = initialEmission;
   #consumer: EventConsumer | undefined;
+  #consumers: PausableConsumers | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
   #active: SingleActive | undefined;
@@ -88,6 +92,7 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
       stop: () => this.#stop(),
     });
     this.health.register('state', () => this.#active?.status ?? 'starting');
+    this.health.register('consumers', () => (this.#consumers?.paused ? 'paused' : 'up'));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -97,6 +102,11 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
   async #stop(): Promise<void> {
     clearInterval(this.#timer);
     await this.#ticking;
+    await this.#consumers?.close();
+    this.#consumers = undefined;
+  }
+
+  async #closeConsumer(): Promise<void> {
     await this.#consumer?.close();
     this.#consumer = undefined;
   }
@@ -127,7 +137,7 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
       // Counting records the id in its window: there is nothing else to mark.
       markApplied: () => {},
     };
-    this.#consumer = createEventConsumer({
+    const consumerOptions: EventConsumerOptions = {
       brokers,
       groupId: GROUP_ID,
       topics: inputTopics,
@@ -139,8 +149,21 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
       metrics,
       handler: (event) => this.#count(event),
       fence,
+    };
+    // Closed while the group is paused from the explorer (see createPausableConsumers).
+    this.#consumers = createPausableConsumers(this.kafka, {
+      groups: [GROUP_ID],
+      what: 'analytics consumer',
+      open: async () => {
+        this.#consumer = createEventConsumer(consumerOptions);
+        await this.#consumer.start().catch(async (error: unknown) => {
+          await this.#closeConsumer().catch(() => {});
+          throw error;
+        });
+      },
+      close: () => this.#closeConsumer(),
     });
-    await this.#consumer.start();
+    await this.#consumers.start();
   }
 
   async #rebuild(): Promise<void> {

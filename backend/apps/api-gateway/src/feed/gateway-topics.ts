@@ -12,6 +12,7 @@ export const gatewayTopics: readonly TopicSpec[] = [
   topics.dlq,
   topics.faults,
   topics.stock,
+  topics.control,
 ];
 
 /**

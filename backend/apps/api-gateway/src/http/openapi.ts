@@ -1,6 +1,7 @@
 import { catalog, topics } from '@kafkadog/contracts';
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
+import { controlPaths, controlSchemas } from '../control/control.openapi.js';
 import { FaultsUpdate } from '../faults/faults.js';
 import { OrderRequest } from '../orders/order-request.js';
 import { PageviewRequest } from '../pageviews/pageview-request.js';
@@ -365,5 +366,9 @@ export function openApiDocument(): OpenAPIObject {
     )
     .setVersion('1')
     .build();
-  return { ...info, paths: { ...paths, ...systemPaths }, components: { schemas } };
+  return {
+    ...info,
+    paths: { ...paths, ...systemPaths, ...controlPaths },
+    components: { schemas: { ...schemas, ...controlSchemas } },
+  };
 }

@@ -114,6 +114,7 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
       stop: () => this.#stop(),
     });
     this.health.register('state', () => this.#active?.status ?? 'starting');
+    this.health.register('consumers', () => (this.#processor?.paused ? 'paused' : 'up'));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -52,6 +52,7 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
   onApplicationBootstrap(): void {
     this.#starting = startInBackground('notifications', () => this.#start(), this.kafka.logger);
     this.health.register('state', () => this.#starting?.status ?? 'starting');
+    this.health.register('consumers', () => (this.#processor?.paused ? 'paused' : 'up'));
   }
 
   async onApplicationShutdown(): Promise<void> {

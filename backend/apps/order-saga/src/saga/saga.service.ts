@@ -66,6 +66,7 @@ export class SagaService implements OnApplicationBootstrap, OnApplicationShutdow
     // not created yet) is tried again instead of stopping the service.
     this.#starting = startInBackground('order saga', () => this.#start(), this.kafka.logger);
     this.health.register('state', () => this.#starting?.status ?? 'starting');
+    this.health.register('consumers', () => (this.#processor?.paused ? 'paused' : 'up'));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -59,6 +59,7 @@ export class PaymentsService implements OnApplicationBootstrap, OnApplicationShu
       this.kafka.logger,
     );
     this.health.register('state', () => this.#starting?.status ?? 'starting');
+    this.health.register('consumers', () => (this.#processor?.paused ? 'paused' : 'up'));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -3,7 +3,7 @@ import { OrderCancelled, OrderCompleted, OrderPlaced } from './orders.js';
 import { PaymentAuthorized, PaymentDeclined, PaymentVoided } from './payments.js';
 import { InventoryRejected, InventoryReleased, InventoryReserved } from './inventory.js';
 import { PageViewed, TopProductsUpdated } from './analytics.js';
-import { FaultsConfigured, StockChanged } from './operations.js';
+import { FaultsConfigured, GroupPauseSet, StockChanged } from './operations.js';
 
 export * from './orders.js';
 export * from './payments.js';
@@ -26,6 +26,7 @@ export const eventSchemas = {
   TopProductsUpdated,
   FaultsConfigured,
   StockChanged,
+  GroupPauseSet,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -47,6 +48,7 @@ export const KafkadogEvent = z.discriminatedUnion('type', [
   TopProductsUpdated,
   FaultsConfigured,
   StockChanged,
+  GroupPauseSet,
 ]);
 export type KafkadogEvent = z.infer<typeof KafkadogEvent>;
 

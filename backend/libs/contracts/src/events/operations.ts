@@ -28,3 +28,17 @@ export const StockChanged = defineEvent(
     sold: z.number().int().nonnegative(),
   }),
 );
+
+/**
+ * Whether a consumer group's consumers are paused, set from the explorer. The gateway publishes it
+ * to a compacted topic keyed by the group id; every service follows that topic, and while its
+ * group is paused it closes the group's consumers, which leave the group: Kafka moves a group's
+ * offsets only while it has no members.
+ */
+export const GroupPauseSet = defineEvent(
+  'GroupPauseSet',
+  z.object({
+    groupId: z.string().min(1).max(255),
+    paused: z.boolean(),
+  }),
+);

@@ -9,6 +9,12 @@ import { parseBrokers } from '../brokers.js';
 import { describeError, isRetriable, KafkadogError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import { retry } from '../retry/backoff.js';
+import {
+  planReset,
+  type GroupResetTarget,
+  type PartitionWatermarks,
+  type ResetPlanRow,
+} from './reset-plan.js';
 import type {
   AdminOptions,
   EnsureTopicsOptions,
@@ -361,10 +367,62 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
       });
     },
 
+    async planGroupReset(groupId, topics, to): Promise<ResetPlanRow[]> {
+      return call(`plan a reset of group ${groupId}`, async () => {
+        await requireTopics(topics);
+        return planReset(await watermarks(groupId, topics, to), to);
+      });
+    },
+
     async close() {
       await client.close();
     },
   };
+
+  /** Low and high watermark, committed offset and (for a timestamp) the offset at that time. */
+  async function watermarks(
+    groupId: string,
+    topics: readonly string[],
+    to: GroupResetTarget,
+  ): Promise<PartitionWatermarks[]> {
+    const all = new Map<string, Set<number>>();
+    for (const [topic, count] of await partitionCounts(topics)) {
+      all.set(topic, new Set(Array.from({ length: count }, (_, partition) => partition)));
+    }
+    const [listed] = await client.listConsumerGroupOffsets({ groups: [groupId] });
+    const committed = new Map<string, bigint>();
+    for (const topic of listed?.topics ?? []) {
+      for (const partition of topic.partitions) {
+        if (partition.committedOffset >= 0n) {
+          committed.set(`${topic.name}:${partition.partitionIndex}`, partition.committedOffset);
+        }
+      }
+    }
+    const low = await listOffsets(all, ListOffsetTimestamps.EARLIEST);
+    const high = await listOffsets(all, ListOffsetTimestamps.LATEST);
+    const atTimestamp =
+      typeof to === 'object' && 'timestamp' in to
+        ? await listOffsets(
+            all,
+            BigInt(to.timestamp instanceof Date ? to.timestamp.getTime() : to.timestamp),
+          )
+        : undefined;
+    return [...all].flatMap(([topic, partitions]) =>
+      [...partitions].map((partition) => {
+        const key = `${topic}:${partition}`;
+        const at = atTimestamp?.get(key);
+        return {
+          topic,
+          partition,
+          low: low.get(key) ?? 0n,
+          high: high.get(key) ?? 0n,
+          committed: committed.get(key) ?? null,
+          // The broker answers -1 when no record is at or after the timestamp.
+          ...(atTimestamp ? { atTimestamp: at === undefined || at < 0n ? null : at } : {}),
+        };
+      }),
+    );
+  }
 
   async function listOffsets(
     partitionsByTopic: ReadonlyMap<string, ReadonlySet<number>>,

@@ -1,5 +1,6 @@
 import type { Brokers } from '../brokers.js';
 import type { Logger } from '../logger.js';
+import type { GroupResetTarget, ResetPlanRow } from './reset-plan.js';
 
 export interface AdminOptions {
   readonly brokers: Brokers;
@@ -118,6 +119,16 @@ export interface KafkaAdmin {
     topics: readonly string[],
     to: OffsetResetTarget,
   ): Promise<OffsetPosition[]>;
+  /**
+   * Where a reset would move the group on every partition of `topics`, and where it is now,
+   * without moving anything (the tool's `--dry-run`). Apply it with resetGroupOffsets and the
+   * plan's offsets. Throws INVALID_RESET for a shift on a partition never committed.
+   */
+  planGroupReset(
+    groupId: string,
+    topics: readonly string[],
+    to: GroupResetTarget,
+  ): Promise<ResetPlanRow[]>;
   close(): Promise<void>;
 }
 

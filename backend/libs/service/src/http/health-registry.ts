@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 
-export type CheckStatus = 'up' | 'down' | 'starting';
+/** `paused`: stopped on purpose (a consumer group paused from the explorer), healthy. */
+export type CheckStatus = 'up' | 'down' | 'starting' | 'paused';
+
+/** Whether a check lets /health answer 200. */
+export function isHealthy(status: CheckStatus): boolean {
+  return status === 'up' || status === 'paused';
+}
 
 /** What a service needs besides Kafka to be healthy, e.g. state rebuilt from its topics. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { KafkaClients } from '../kafka/kafka-clients.js';
-import { HealthRegistry } from './health-registry.js';
+import { HealthRegistry, isHealthy, type CheckStatus } from './health-registry.js';
 
 @Controller()
 export class HealthController {
@@ -13,8 +13,11 @@ export class HealthController {
   /** 200 when the service and its Kafka connection are up; 503 naming what is not. */
   @Get('health')
   health(@Res({ passthrough: true }) response: Response) {
-    const checks = { kafka: this.kafka.connected ? 'up' : 'down', ...this.registry.report() };
-    const healthy = Object.values(checks).every((status) => status === 'up');
+    const checks: Record<string, CheckStatus> = {
+      kafka: this.kafka.connected ? 'up' : 'down',
+      ...this.registry.report(),
+    };
+    const healthy = Object.values(checks).every(isHealthy);
     if (!healthy) response.status(HttpStatus.SERVICE_UNAVAILABLE);
     return { status: healthy ? 'ok' : 'unavailable', checks };
   }

@@ -6,6 +6,7 @@ import {
   describeError,
   KafkadogError,
   partitionFor,
+  retryGroupId,
   type EventConsumer,
   type EventConsumerOptions,
   type EventMeta,
@@ -14,6 +15,7 @@ import {
   type StateStore,
 } from '@kafkadog/kafka';
 import { z } from 'zod';
+import { createPausableConsumers, type PausableConsumers } from '../control/pausable-consumers.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { OrderProcessor, OrderProcessorOptions, ProcessorClients } from './types.js';
 
@@ -53,6 +55,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
   let store: StateStore<StoredOrder<S>> | undefined;
   let consumer: EventConsumer | undefined;
   let worker: RetryWorker | undefined;
+  let consumers: PausableConsumers | undefined;
   let ready = false;
   let started = false;
 
@@ -136,14 +139,34 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     await process(event.orderId, event.id, event, meta);
   }
 
+  async function closeConsumers(): Promise<void> {
+    // Both at once: a consumer still open while the other closes could be handed partitions.
+    await Promise.all([worker?.close(), consumer?.close()]);
+    worker = undefined;
+    consumer = undefined;
+  }
+
+  async function openConsumers(consumerOptions: EventConsumerOptions): Promise<void> {
+    try {
+      consumer = createEventConsumer(consumerOptions);
+      await consumer.start();
+      if (options.retry !== false) {
+        worker = createRetryWorker(consumerOptions);
+        await worker.start();
+      }
+    } catch (error) {
+      await closeConsumers().catch(() => {});
+      throw error;
+    }
+  }
+
   async function stop(): Promise<void> {
     ready = false;
     // The consumers first: they finish their record, which still needs the store and producer.
-    // Both at once: a consumer still open while the other closes could be handed partitions.
-    await Promise.all([worker?.close(), consumer?.close()]);
+    await consumers?.close();
+    await closeConsumers();
     await store?.close();
-    worker = undefined;
-    consumer = undefined;
+    consumers = undefined;
     store = undefined;
   }
 
@@ -187,12 +210,14 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
           logger,
           metrics,
         };
-        consumer = createEventConsumer(consumerOptions);
-        await consumer.start();
-        if (options.retry !== false) {
-          worker = createRetryWorker(consumerOptions);
-          await worker.start();
-        }
+        // The group is paused from the explorer by closing these consumers (see control/).
+        consumers = createPausableConsumers(clients, {
+          groups: options.retry === false ? [groupId] : [groupId, retryGroupId(groupId)],
+          what: `${groupId} consumers`,
+          open: () => openConsumers(consumerOptions),
+          close: closeConsumers,
+        });
+        await consumers.start();
       } catch (error) {
         // Leaves nothing behind, so that start() can simply be called again.
         await stop().catch(() => {});
@@ -232,6 +257,10 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
 
     get ready() {
       return ready;
+    },
+
+    get paused() {
+      return consumers?.paused ?? false;
     },
   };
 }

@@ -74,4 +74,6 @@ export interface OrderProcessor<S, I> {
   owns(orderId: string): boolean;
   /** True once the state was loaded: from then on, decisions see every order's history. */
   readonly ready: boolean;
+  /** True while its group is paused from the explorer: its consumers are closed. */
+  readonly paused: boolean;
 }

@@ -1,0 +1,2 @@
+export * from './group-pauses.js';
+export * from './pausable-consumers.js';
