@@ -12,6 +12,8 @@ const judgedTopics = [
   topics.retry,
   topics.dlq,
   topics.faults,
+  // Written once per order notified: a replayed outcome that sends no email writes none.
+  topics.notificationState,
 ];
 
 /** A run keeps at most this many facts; a busy system (a benchmark) must not fill the memory. */

@@ -99,8 +99,19 @@ export class Given {
     return this;
   }
 
-  offsets(group: string, topic: string, partition: number, committed: string | null): this {
-    this.facts.push({ kind: 'offsets', at: this.now, group, topic, partition, committed });
+  offsets(
+    group: string,
+    topic: string,
+    partition: number,
+    committed: string | null,
+    logEnd = committed ?? '0',
+  ): this {
+    this.facts.push({ kind: 'offsets', at: this.now, group, topic, partition, committed, logEnd });
+    return this;
+  }
+
+  counter(service: string, name: string, labels: Record<string, string>, value: number): this {
+    this.facts.push({ kind: 'counter', at: this.now, service, name, labels, value });
     return this;
   }
 

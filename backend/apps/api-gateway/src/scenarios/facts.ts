@@ -59,6 +59,8 @@ export interface OffsetsFact {
   readonly topic: string;
   readonly partition: number;
   readonly committed: string | null;
+  /** The offset the partition's next record will get. */
+  readonly logEnd: string;
 }
 
 /** A consumer group's members and what each is assigned, as the admin client read it. */
@@ -90,12 +92,13 @@ export interface HealthFact {
   readonly detail: string;
 }
 
-/** A counter a service exposes at GET /metrics, summed over its label sets. */
+/** A counter a service exposes at GET /metrics: the sum of its series that have `labels`. */
 export interface CounterFact {
   readonly kind: 'counter';
   readonly at: number;
   readonly service: string;
   readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
   readonly value: number;
 }
 

@@ -1,7 +1,8 @@
 import { KafkaClients } from '@kafkadog/service';
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICES_CONFIG, type ServicesConfig } from '../http/services.config.js';
-import type { GroupFact, HealthFact, OffsetsFact } from './facts.js';
+import type { CounterFact, GroupFact, HealthFact, OffsetsFact } from './facts.js';
+import { counterValue } from './prometheus.js';
 
 const HTTP_TIMEOUT_MS = 2_000;
 
@@ -30,6 +31,7 @@ export class Probes {
             topic,
             partition: o.partition,
             committed: o.committed,
+            logEnd: o.logEnd,
           }));
       }),
     );
@@ -79,6 +81,22 @@ export class Probes {
         }
       }),
     );
+  }
+
+  /** A counter of a service's GET /metrics. */
+  async counter(
+    service: string,
+    name: string,
+    labels: Readonly<Record<string, string>>,
+  ): Promise<CounterFact> {
+    const url = this.config.urls[service];
+    if (!url) throw new Error(`no URL for ${service} in SERVICE_URLS`);
+    const response = await fetch(`${url}/metrics`, {
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new Error(`${url}/metrics answered ${response.status}`);
+    const value = counterValue(await response.text(), name, labels);
+    return { kind: 'counter', at: Date.now(), service, name, labels, value };
   }
 
   kafkaUp(): boolean {

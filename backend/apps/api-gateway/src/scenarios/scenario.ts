@@ -27,8 +27,6 @@ export interface Scenario {
   readonly faults: readonly string[];
   /** What the learner does by hand while the run watches (the gateway cannot do it). */
   readonly manualSteps?: readonly string[];
-  /** Set when the scenario cannot run here: what it needs. */
-  readonly needs?: string;
   readonly run: (run: RunContext) => Promise<void>;
   /** Pure: decided from the facts alone. */
   readonly verdict: (facts: readonly Fact[]) => Judgement;
@@ -49,6 +47,16 @@ export interface RunContext {
   observeGroupOffsets(topic: string): Promise<void>;
   /** Reads a group's members and assignment into the facts. */
   observeGroup(group: string): Promise<void>;
+  /** Reads a counter of a service's GET /metrics into the facts. */
+  observeCounter(service: string, name: string, labels: Record<string, string>): Promise<void>;
+  /**
+   * Pauses a consumer group through api-gateway.control.v1 (its consumers leave it); the run
+   * resumes it when it ends, however it ends.
+   */
+  pauseGroup(group: string): Promise<void>;
+  resumeGroup(group: string): Promise<void>;
+  /** Moves an empty group's committed offsets on `topics` to the earliest records. */
+  resetToEarliest(group: string, topics: readonly string[]): Promise<void>;
   /** Asks every service's GET /health into the facts. */
   observeHealth(): Promise<void>;
   /** Records whether the gateway's Kafka connection answers now. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ControlModule } from '../control/control.module.js';
 import { DlqModule } from '../dlq/dlq.module.js';
 import { FaultsModule } from '../faults/faults.module.js';
 import { FeedModule } from '../feed/feed.module.js';
@@ -11,7 +12,7 @@ import { scenariosConfigFromEnv, SCENARIOS_CONFIG } from './scenarios.config.js'
 import { ScenariosService } from './scenarios.service.js';
 
 @Module({
-  imports: [FeedModule, OrdersModule, FaultsModule, DlqModule],
+  imports: [FeedModule, OrdersModule, FaultsModule, DlqModule, ControlModule],
   controllers: [ScenariosController],
   providers: [
     ScenariosService,

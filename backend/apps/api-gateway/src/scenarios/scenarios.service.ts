@@ -2,6 +2,7 @@ import { describeError } from '@kafkadog/kafka';
 import { KafkaClients } from '@kafkadog/service';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GroupControl } from '../control/group-control.js';
 import { DlqService } from '../dlq/dlq.service.js';
 import { FaultsService } from '../faults/faults.service.js';
 import type { Faults } from '../faults/faults.js';
@@ -27,7 +28,6 @@ export interface ScenarioView {
   readonly summary: string;
   readonly faults: readonly string[];
   readonly manualSteps: readonly string[];
-  readonly needs: string | null;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : describeError(error));
@@ -50,29 +50,23 @@ export class ScenariosService implements BeforeApplicationShutdown {
     private readonly orders: OrdersService,
     private readonly faults: FaultsService,
     private readonly dlq: DlqService,
+    private readonly groups: GroupControl,
     @Inject(SCENARIOS_CONFIG) private readonly config: ScenariosConfig,
   ) {}
 
   list(): ScenarioView[] {
-    return scenarios.map(({ id, title, concept, summary, faults, manualSteps, needs }) => ({
+    return scenarios.map(({ id, title, concept, summary, faults, manualSteps }) => ({
       id,
       title,
       concept,
       summary,
       faults,
       manualSteps: manualSteps ?? [],
-      needs: needs ?? null,
     }));
   }
 
   async start(id: ScenarioId): Promise<string> {
     const scenario = scenarioById(id);
-    if (scenario.needs) {
-      throw new ApiError(409, {
-        error: 'scenario_unavailable',
-        message: `${id} cannot run here: it needs ${scenario.needs}`,
-      });
-    }
     if (this.#current) {
       const { run } = this.#current;
       throw new ApiError(409, {
@@ -121,7 +115,8 @@ export class ScenariosService implements BeforeApplicationShutdown {
     const { scenario } = run;
     const before = this.faults.current();
     let faultsChanged = false;
-    const context = this.#context(run, signal, () => (faultsChanged = true));
+    const paused = new Set<string>();
+    const context = this.#context(run, signal, paused, () => (faultsChanged = true));
     run.log(`started ${scenario.id}`);
     try {
       await scenario.run(context);
@@ -136,6 +131,7 @@ export class ScenariosService implements BeforeApplicationShutdown {
       run.log(`stopped: ${message(error)}`);
     } finally {
       if (faultsChanged) await this.#restore(run, before);
+      for (const group of paused) await this.#resume(run, group);
     }
   }
 
@@ -151,7 +147,23 @@ export class ScenariosService implements BeforeApplicationShutdown {
     }
   }
 
-  #context(run: Run, signal: AbortSignal, faultsChanged: () => void): RunContext {
+  async #resume(run: Run, group: string): Promise<void> {
+    try {
+      await this.groups.resume(group);
+      run.log(`group ${group} resumed`);
+    } catch (error) {
+      run.log(
+        `could not resume group ${group} (POST /explorer/groups/${group}/resume): ${message(error)}`,
+      );
+    }
+  }
+
+  #context(
+    run: Run,
+    signal: AbortSignal,
+    paused: Set<string>,
+    faultsChanged: () => void,
+  ): RunContext {
     const facts = () => run.facts.facts;
     const add = (list: readonly Parameters<Run['add']>[0][]) => list.forEach((f) => run.add(f));
     return {
@@ -180,6 +192,19 @@ export class ScenariosService implements BeforeApplicationShutdown {
       observeGroupOffsets: async (topic) => add(await this.probes.groupOffsets(topic)),
       observeGroup: async (group) => run.add(await this.probes.group(group)),
       observeHealth: async () => add(await this.probes.health()),
+      observeCounter: async (service, name, labels) =>
+        run.add(await this.probes.counter(service, name, labels)),
+      pauseGroup: async (group) => {
+        paused.add(group);
+        await this.groups.pause(group);
+      },
+      resumeGroup: async (group) => {
+        await this.groups.resume(group);
+        paused.delete(group);
+      },
+      resetToEarliest: async (group, topics) => {
+        await this.kafka.admin.resetGroupOffsets(group, topics, 'earliest');
+      },
       observeKafka: () => run.add({ kind: 'kafka', at: Date.now(), up: this.probes.kafkaUp() }),
       waitFor: async (what, until, timeoutMs, observe) => {
         const deadline = Date.now() + timeoutMs;
