@@ -1,6 +1,7 @@
 import { KafkaClients } from '@kafkadog/service';
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICES_CONFIG, type ServicesConfig } from '../http/services.config.js';
+import { SystemHealthService } from '../system/system-health.service.js';
 import type { CounterFact, GroupFact, HealthFact, OffsetsFact } from './facts.js';
 import { counterValue } from './prometheus.js';
 
@@ -11,6 +12,7 @@ const HTTP_TIMEOUT_MS = 2_000;
 export class Probes {
   constructor(
     private readonly kafka: KafkaClients,
+    private readonly system: SystemHealthService,
     @Inject(SERVICES_CONFIG) private readonly config: ServicesConfig,
   ) {}
 
@@ -53,34 +55,19 @@ export class Probes {
     };
   }
 
-  /** Each service's GET /health: up when it answers 200 within a moment. */
-  health(): Promise<HealthFact[]> {
-    return Promise.all(
-      Object.entries(this.config.urls).map(async ([name, url]): Promise<HealthFact> => {
-        try {
-          const response = await fetch(`${url}/health`, {
-            signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-          });
-          const body = await response.text();
-          return {
-            kind: 'health',
-            at: Date.now(),
-            service: name,
-            up: response.ok,
-            detail: `${response.status} ${body.slice(0, 200)}`,
-          };
-        } catch (error) {
-          const detail = error instanceof Error ? error.message : String(error);
-          return {
-            kind: 'health',
-            at: Date.now(),
-            service: name,
-            up: false,
-            detail: `${url}: ${detail}`,
-          };
-        }
-      }),
-    );
+  /** Each service's GET /health, as GET /system/health reports it. */
+  async health(): Promise<HealthFact[]> {
+    const { services } = await this.system.report('');
+    const at = Date.now();
+    return services
+      .filter((s) => s.name !== 'api-gateway')
+      .map((s) => ({
+        kind: 'health',
+        at,
+        service: s.name,
+        up: s.status === 'up',
+        detail: s.detail ?? s.status,
+      }));
   }
 
   /** A counter of a service's GET /metrics. */

@@ -3,8 +3,8 @@ import { ControlModule } from '../control/control.module.js';
 import { DlqModule } from '../dlq/dlq.module.js';
 import { FaultsModule } from '../faults/faults.module.js';
 import { FeedModule } from '../feed/feed.module.js';
-import { servicesConfigFromEnv, SERVICES_CONFIG } from '../http/services.config.js';
 import { OrdersModule } from '../orders/orders.module.js';
+import { SystemModule } from '../system/system.module.js';
 import { FactRecorder } from './fact-recorder.js';
 import { Probes } from './probes.js';
 import { ScenariosController } from './scenarios.controller.js';
@@ -12,14 +12,13 @@ import { scenariosConfigFromEnv, SCENARIOS_CONFIG } from './scenarios.config.js'
 import { ScenariosService } from './scenarios.service.js';
 
 @Module({
-  imports: [FeedModule, OrdersModule, FaultsModule, DlqModule, ControlModule],
+  imports: [FeedModule, OrdersModule, FaultsModule, DlqModule, ControlModule, SystemModule],
   controllers: [ScenariosController],
   providers: [
     ScenariosService,
     FactRecorder,
     Probes,
     { provide: SCENARIOS_CONFIG, useFactory: scenariosConfigFromEnv },
-    { provide: SERVICES_CONFIG, useFactory: servicesConfigFromEnv },
   ],
 })
 export class ScenariosModule {}
