@@ -10,6 +10,7 @@ import { HttpModule } from './http/http.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { PageviewsModule } from './pageviews/pageviews.module.js';
 import { ProductsModule } from './products/products.module.js';
+import { ScenariosModule } from './scenarios/scenarios.module.js';
 import { SystemModule } from './system/system.module.js';
 
 @Module({
@@ -25,6 +26,7 @@ import { SystemModule } from './system/system.module.js';
     FaultsModule,
     SystemModule,
     ExplorerModule,
+    ScenariosModule,
     ControlModule,
   ],
 })

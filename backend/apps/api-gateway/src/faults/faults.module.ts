@@ -8,5 +8,6 @@ import { FaultsService } from './faults.service.js';
   imports: [FeedModule],
   controllers: [FaultsController],
   providers: [FaultsService, { provide: FAULTS_CONFIG, useFactory: faultsConfigFromEnv }],
+  exports: [FaultsService],
 })
 export class FaultsModule {}

@@ -13,6 +13,7 @@ export const gatewayTopics: readonly TopicSpec[] = [
   topics.faults,
   topics.stock,
   topics.control,
+  topics.notificationState,
 ];
 
 /**

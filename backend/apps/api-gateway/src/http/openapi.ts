@@ -5,6 +5,7 @@ import { controlPaths, controlSchemas } from '../control/control.openapi.js';
 import { FaultsUpdate } from '../faults/faults.js';
 import { OrderRequest } from '../orders/order-request.js';
 import { PageviewRequest } from '../pageviews/pageview-request.js';
+import { scenarioPaths, scenarioSchemas } from '../scenarios/scenarios.openapi.js';
 import { systemPaths } from '../system/system.openapi.js';
 import { explorerPaths, explorerSchemas } from '../explorer/explorer.openapi.js';
 import { BODY_LIMIT_BYTES } from './http.config.js';
@@ -391,7 +392,7 @@ export function openApiDocument(): OpenAPIObject {
     .build();
   return {
     ...info,
-    paths: { ...paths, ...systemPaths, ...controlPaths },
-    components: { schemas: { ...schemas, ...controlSchemas } },
+    paths: { ...paths, ...systemPaths, ...controlPaths, ...scenarioPaths },
+    components: { schemas: { ...schemas, ...controlSchemas, ...scenarioSchemas } },
   };
 }

@@ -6,5 +6,6 @@ import { SystemHealthService } from './system-health.service.js';
 @Module({
   controllers: [SystemController],
   providers: [SystemHealthService, { provide: SERVICES_CONFIG, useFactory: servicesConfigFromEnv }],
+  exports: [SystemHealthService, SERVICES_CONFIG],
 })
 export class SystemModule {}
