@@ -13,3 +13,14 @@ export async function firstRead<T>(read: (base: string) => Promise<T>): Promise<
     return undefined;
   }
 }
+
+export type Read<T> = { ok: true; data: T } | { ok: false; error: unknown };
+
+/** A server-side read whose failure is a state the page shows. */
+export async function serverRead<T>(read: (base: string) => Promise<T>): Promise<Read<T>> {
+  try {
+    return { ok: true, data: await read(serverApiUrl()) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
