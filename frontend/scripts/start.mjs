@@ -1,5 +1,6 @@
 // `next start` bound to HOST (127.0.0.1 unless set), on PORT (3000 unless set), without telemetry.
 import { spawn } from 'node:child_process';
+import process from 'node:process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

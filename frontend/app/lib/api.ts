@@ -115,7 +115,7 @@ export function queryString(
     if (value === undefined || value === null || value === '') continue;
     if (Array.isArray(value))
       for (const item of value as readonly string[]) search.append(name, item);
-    else search.set(name, String(value as string | number | boolean));
+    else search.set(name, String(value));
   }
   const text = search.toString();
   return text ? `?${text}` : '';
