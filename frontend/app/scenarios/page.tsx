@@ -15,12 +15,12 @@ export default async function ScenariosPage() {
         lead="Each scenario teaches one Kafka idea by making it happen on the live stack: one click runs it, and the verdict is computed from what is on the topics, not from what the runner did."
       />
       {!read.ok ? (
-        <>
+        <div className="stack">
           <ErrorState error={read.error} apiUrl={serverApiUrl()} what="the scenarios" />
           <p>
             <a href="/scenarios">Try again</a>
           </p>
-        </>
+        </div>
       ) : read.data.scenarios.length === 0 ? (
         <Empty>
           <p>The gateway lists no scenarios.</p>

@@ -18,10 +18,12 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
     return (
       <div className="page">
         <PageHeader title={`Scenario ${id}`} back={{ href: '/scenarios', label: 'Scenarios' }} />
-        <ErrorState error={read.error} apiUrl={serverApiUrl()} what="the scenario" />
-        <p>
-          <a href={`/scenarios/${encodeURIComponent(id)}`}>Try again</a>
-        </p>
+        <div className="stack">
+          <ErrorState error={read.error} apiUrl={serverApiUrl()} what="the scenario" />
+          <p>
+            <a href={`/scenarios/${encodeURIComponent(id)}`}>Try again</a>
+          </p>
+        </div>
       </div>
     );
   }

@@ -135,7 +135,9 @@ function Letter({ letter }: { letter: DeadLetter }) {
           ))}
         </dl>
         <h3>Raw payload ({formatCount(letter.valueBytes)} bytes, card numbers masked)</h3>
-        <pre className="json">{prettyJson(letter.valuePreview)}</pre>
+        <pre className="json" tabIndex={0}>
+          {prettyJson(letter.valuePreview)}
+        </pre>
         <div className="row">
           <button
             type="button"

@@ -85,7 +85,9 @@ export function LiveTail({ topic }: { topic: string }) {
                     ))}
                   </dl>
                 ) : null}
-                <pre className="json">{valueOf(record)}</pre>
+                <pre className="json" tabIndex={0}>
+                  {valueOf(record)}
+                </pre>
               </div>
             </details>
           ))}

@@ -45,7 +45,7 @@ export function MessageView({ message }: { message: TopicMessage }) {
         ) : (
           <p className="small muted">No headers.</p>
         )}
-        <pre className="json">
+        <pre className="json" tabIndex={0}>
           {message.json !== null && message.json !== undefined
             ? JSON.stringify(message.json, null, 2)
             : message.value}

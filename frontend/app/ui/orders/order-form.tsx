@@ -218,27 +218,25 @@ export function OrderForm() {
             />
           </div>
           <div className="field">
-            <label htmlFor="card-number">
-              Card number <span className="field-hint">{DECLINED_CARD} is declined</span>
-            </label>
+            <label htmlFor="card-number">Card number</label>
             <input
               id="card-number"
+              aria-describedby="card-hint"
               inputMode="numeric"
               required
               value={card}
               onChange={(e) => setCard(e.target.value.replace(/\s+/g, ''))}
               autoComplete="off"
             />
+            <span id="card-hint" className="field-hint">
+              {DECLINED_CARD} is declined
+            </span>
           </div>
-          <div>
-            <button
-              type="submit"
-              className="button"
-              disabled={place.isPending || items.length === 0}
-            >
-              {place.isPending ? 'Placing…' : 'Place order'}
-            </button>
-          </div>
+        </div>
+        <div>
+          <button type="submit" className="button" disabled={place.isPending || items.length === 0}>
+            {place.isPending ? 'Placing…' : 'Place order'}
+          </button>
         </div>
         {items.length === 0 ? (
           <p className="small muted">Choose a quantity for at least one product.</p>

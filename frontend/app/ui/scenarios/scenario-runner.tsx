@@ -77,7 +77,7 @@ function RunView({ run }: { run: ScenarioRun }) {
         {run.log.length === 0 ? (
           <p className="small muted">Nothing logged yet.</p>
         ) : (
-          <ol className="log" aria-label="Run log" data-testid="run-log">
+          <ol className="log" tabIndex={0} aria-label="Run log" data-testid="run-log">
             {run.log.map((line, index) => (
               <li key={index}>
                 <span className="muted">{formatClock(line.at)}</span> {line.text}
