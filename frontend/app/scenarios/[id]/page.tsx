@@ -1,10 +1,11 @@
 import { notFound } from 'next/navigation';
+import { Suspense } from 'react';
 import { fetchScenarios } from '../../lib/data';
 import { serverApiUrl, serverRead } from '../../lib/server';
 import { PageHeader } from '../../ui/page-header';
 import { FaultsForm } from '../../ui/scenarios/faults-form';
 import { ScenarioRunner } from '../../ui/scenarios/scenario-runner';
-import { ErrorState } from '../../ui/states';
+import { ErrorState, Loading } from '../../ui/states';
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -36,7 +37,9 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
         <h2 id="concept-title">The Kafka idea: {scenario.concept}</h2>
         <p style={{ margin: 0, maxWidth: '80ch' }}>{scenario.summary}</p>
       </section>
-      <ScenarioRunner scenarioId={scenario.id} />
+      <Suspense fallback={<Loading />}>
+        <ScenarioRunner scenarioId={scenario.id} />
+      </Suspense>
       <FaultsForm highlight={scenario.faults} />
     </div>
   );

@@ -76,7 +76,7 @@ export function TopProducts() {
                 </BarChart>
               </ResponsiveContainer>
             </div>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <caption className="visually-hidden">Top products by units</caption>
                 <thead>
@@ -124,7 +124,7 @@ export function TopProducts() {
             <p>No pageviews in this window.</p>
           </Empty>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <caption className="visually-hidden">Pageviews per page</caption>
               <thead>

@@ -15,10 +15,13 @@ export function groupColor(index: number): string {
   return COLORS[index % COLORS.length]!;
 }
 
+function ratio(offset: bigint, max: bigint): number {
+  if (max <= 0n) return 0;
+  return Math.max(0, Math.min(100, Number((offset * 10_000n) / max) / 100));
+}
+
 function position(offset: bigint, max: bigint): string {
-  if (max <= 0n) return '0%';
-  const ratio = Number((offset * 10_000n) / max) / 100;
-  return `${Math.max(0, Math.min(100, ratio))}%`;
+  return `${ratio(offset, max)}%`;
 }
 
 function big(value: string | null | undefined): bigint | null {

@@ -29,7 +29,7 @@ export function LiveTail({ topic }: { topic: string }) {
         <h2 id="tail-title">Live tail</h2>
         <StreamStatus state={state} apiUrl={apiUrl} />
       </div>
-      <div className="row">
+      <div className="row row-end">
         <button
           type="button"
           className="button-secondary"

@@ -5,23 +5,12 @@ import { useState, type FormEvent } from 'react';
 import { produceMessage } from '../../lib/actions';
 import type { ApiError } from '../../lib/api';
 import type { Produced, ProduceRequest } from '../../lib/definitions';
+import { parseHeaderLines } from '../../lib/headers';
 import { produceCommand } from '../../lib/kafka-commands';
 import { useApiUrl } from '../../lib/hooks';
 import { KafkaCommand } from '../command';
 import { ErrorState } from '../states';
 import { useBootstrap } from './cluster';
-
-/** `name: value` lines as headers; lines without a colon are ignored. */
-export function parseHeaderLines(text: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim();
-    if (name) headers[name] = line.slice(colon + 1).trim();
-  }
-  return headers;
-}
 
 export function ProduceForm({ topic }: { topic: string }) {
   const base = useApiUrl();

@@ -40,7 +40,7 @@ export function TopicDetailCard({ name }: { name: string }) {
           </span>
         </div>
         <div className="stack">
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <caption className="visually-hidden">Partitions of {topic.name}</caption>
               <thead>

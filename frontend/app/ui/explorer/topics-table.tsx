@@ -34,7 +34,7 @@ export function TopicsTable({ initial }: { initial?: { topics: TopicSummary[] } 
             </Empty>
           ) : (
             <div className="stack">
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0}>
                 <table>
                   <caption className="visually-hidden">Topics of the cluster</caption>
                   <thead>

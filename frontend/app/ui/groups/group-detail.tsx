@@ -112,7 +112,7 @@ export function GroupDetailView({ groupId }: { groupId: string }) {
             </p>
           </Empty>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <caption className="visually-hidden">Members of {group.groupId}</caption>
               <thead>
@@ -150,7 +150,7 @@ export function GroupDetailView({ groupId }: { groupId: string }) {
             <p>The group has committed no offsets.</p>
           </Empty>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <caption className="visually-hidden">
                 Offsets of {group.groupId} per partition

@@ -31,7 +31,7 @@ export function GroupsTable({ initial }: { initial?: { groups: GroupSummary[] } 
               <p>No consumer groups. Start the services: each one joins its group.</p>
             </Empty>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <caption className="visually-hidden">Consumer groups of the cluster</caption>
                 <thead>

@@ -45,7 +45,7 @@ function targetOf(
 
 function PreviewTable({ result }: { result: ResetResult }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table data-testid="reset-preview">
         <caption className="visually-hidden">Committed offsets before and after the reset</caption>
         <thead>

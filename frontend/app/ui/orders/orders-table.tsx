@@ -31,7 +31,7 @@ export function OrdersTable({ initial }: { initial?: OrderPage }) {
           </Empty>
         ) : (
           <div className="stack">
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <caption className="visually-hidden">Orders, newest first</caption>
                 <thead>

@@ -70,7 +70,7 @@ export function LiveEvents({ aside }: { aside?: ReactNode }) {
             </p>
           </Empty>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <caption className="visually-hidden">The last {KEEP} records, newest first</caption>
               <thead>

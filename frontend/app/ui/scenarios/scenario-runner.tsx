@@ -2,6 +2,7 @@
 
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { startScenario } from '../../lib/actions';
 import type { ApiError } from '../../lib/api';
@@ -92,12 +93,19 @@ function RunView({ run }: { run: ScenarioRun }) {
 
 export function ScenarioRunner({ scenarioId }: { scenarioId: string }) {
   const base = useApiUrl();
-  const [runId, setRunId] = useState<string | null>(null);
+  const router = useRouter();
+  const pathname = usePathname();
+  // The run shown is in the address (?run=), so that a reload or a shared link shows it again.
+  const runId = useSearchParams().get('run');
+  const setRunId = (id: string) =>
+    router.replace(`${pathname}?run=${encodeURIComponent(id)}`, { scroll: false });
+  // Asked for on demand: GET …/runs/latest answers 404 until a first run, which browsers log.
+  const [wantLatest, setWantLatest] = useState(false);
   const latest = useGateway(
     ['scenario-latest', scenarioId],
     (url) => fetchLatestRun(url, scenarioId),
     {
-      enabled: runId === null,
+      enabled: runId === null && wantLatest,
       refetchInterval: (q) => (q.state.data?.status === 'running' ? 1000 : false),
     },
   );
@@ -158,7 +166,12 @@ export function ScenarioRunner({ scenarioId }: { scenarioId: string }) {
         <Loading label="Loading the run…" />
       ) : (
         <Empty>
-          <p>Not run yet.</p>
+          <p>One click runs it against the live stack; its log and verdict appear here.</p>
+          <p>
+            <button type="button" className="button-small" onClick={() => setWantLatest(true)}>
+              Show the latest run
+            </button>
+          </p>
         </Empty>
       )}
     </section>
