@@ -7,8 +7,9 @@ import { ApiUrlContext } from './lib/hooks';
 import { PageviewTracker } from './ui/pageview-tracker';
 
 function retry(failures: number, error: Error): boolean {
-  // A 4xx will not change by asking again; an unreachable gateway is asked again by the poll.
-  if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+  // A 4xx will not change by asking again, and an unreachable gateway is shown at once (the
+  // polls ask again anyway); only a 5xx gets one more try.
+  if (error instanceof ApiError && error.status < 500) return false;
   return failures < 1;
 }
 

@@ -49,7 +49,7 @@ export function SideNav() {
           aria-controls="primary-nav"
           onClick={() => setOpen((value) => !value)}
         >
-          {open ? 'Close' : 'Menu'}
+          Menu
         </button>
       </div>
       <nav id="primary-nav" aria-label="Main" className={open ? 'nav open' : 'nav'}>

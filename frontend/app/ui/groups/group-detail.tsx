@@ -65,6 +65,9 @@ export function GroupDetailView({ groupId }: { groupId: string }) {
   }
   const group = query.data;
   const topics = [...new Set(group.offsets.map((o) => o.topic))].sort();
+  const offsets = [...group.offsets].sort(
+    (a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition,
+  );
   const totalLag = group.offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0);
   return (
     <div className="stack">
@@ -173,7 +176,7 @@ export function GroupDetailView({ groupId }: { groupId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {group.offsets.map((o) => (
+                {offsets.map((o) => (
                   <tr
                     key={`${o.topic}:${o.partition}`}
                     data-testid="offset-row"

@@ -14,6 +14,9 @@ import { QueryState } from '../query-state';
 import { Empty, ErrorState, Loading } from '../states';
 import { Waterfall } from './waterfall';
 
+/** How long after its last record an ended order is still refreshed (compensations follow the outcome). */
+const SETTLE_MS = 15_000;
+
 export function OrderDetail({ orderId, initial }: { orderId: string; initial?: OrderView }) {
   const base = useApiUrl();
   const queryClient = useQueryClient();
@@ -22,13 +25,19 @@ export function OrderDetail({ orderId, initial }: { orderId: string; initial?: O
     // The read model may not have folded a just-placed order yet: keep asking while it is unknown.
     retry: (failures, error) => error.status === 404 && failures < 15,
     retryDelay: 1000,
-    refetchInterval: (q) => (q.state.data?.status === 'PENDING' ? 2000 : false),
+    // Compensations are written after the outcome: keep asking for a while after the last record.
+    refetchInterval: (q) => {
+      const order = q.state.data;
+      if (!order) return false;
+      const settled =
+        order.status !== 'PENDING' && Date.now() - Date.parse(order.updatedAt) > SETTLE_MS;
+      return settled ? false : 2000;
+    },
   });
-  const pending = query.data === undefined || query.data.status === 'PENDING';
   const onRecord = useCallback(() => {
     void queryClient.invalidateQueries({ queryKey: [base, 'order', orderId] });
   }, [queryClient, base, orderId]);
-  const stream = useEventStream({ key: orderId }, onRecord, pending);
+  const stream = useEventStream({ key: orderId }, onRecord);
   const model = useMemo(() => buildWaterfall(query.data?.timeline ?? []), [query.data?.timeline]);
 
   if (query.data === undefined && query.isError && query.error.status === 404) {
@@ -45,7 +54,7 @@ export function OrderDetail({ orderId, initial }: { orderId: string; initial?: O
           <section className="card" aria-labelledby="summary-title">
             <div className="card-header">
               <h2 id="summary-title">Summary</h2>
-              {order.status === 'PENDING' ? <StreamStatus state={stream} apiUrl={base} /> : null}
+              <StreamStatus state={stream} apiUrl={base} />
             </div>
             <dl className="kv">
               <dt>Status</dt>
