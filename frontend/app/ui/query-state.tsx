@@ -33,6 +33,22 @@ export function QueryState<T>({
       </>
     );
   }
-  if (query.isError) return <ErrorState error={query.error} apiUrl={apiUrl} what={what} />;
+  if (query.isError) {
+    return (
+      <div className="stack">
+        <ErrorState error={query.error} apiUrl={apiUrl} what={what} />
+        <div>
+          <button
+            type="button"
+            className="button-small"
+            onClick={() => void query.refetch()}
+            disabled={query.isFetching}
+          >
+            {query.isFetching ? 'Asking again…' : 'Try again'}
+          </button>
+        </div>
+      </div>
+    );
+  }
   return <Loading label={what ? `Loading ${what}…` : undefined} />;
 }
