@@ -119,7 +119,12 @@ export function PartitionLanes({
                     >
                       <span
                         className="cursor-label"
-                        style={{ top: `${index * 1}rem`, color: groupColor(index) }}
+                        // Past the middle a label goes left of its cursor: it never leaves the lane.
+                        style={{
+                          top: `${index * 1}rem`,
+                          color: groupColor(index),
+                          ...(ratio(committed, max) > 50 ? { right: '5px' } : { left: '5px' }),
+                        }}
                       >
                         {committed.toString()}
                         {lag ? ` (lag ${lag})` : ''}
