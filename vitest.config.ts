@@ -14,8 +14,13 @@ export default defineConfig({
         ssr: { resolve: { conditions: ['source'] } },
         test: {
           name: 'unit',
-          include: ['backend/**/*.spec.ts', 'scripts/**/*.spec.ts', 'test/**/*.spec.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**'],
+          include: [
+            'backend/**/*.spec.ts',
+            'scripts/**/*.spec.ts',
+            'test/**/*.spec.ts',
+            'frontend/**/*.spec.ts',
+          ],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/.next/**'],
         },
       },
       {

@@ -1,0 +1,5 @@
+'use client';
+
+import { RouteError } from '../ui/route-error';
+
+export default RouteError;
