@@ -33,6 +33,9 @@ export interface ScenarioView {
 
 /** What a run had the lab do that its end undoes. */
 class LabUndo {
+  /** What the lab ran before the run first asked it for an instance. */
+  before: ReadonlySet<string> | undefined;
+  /** The instances it answered with, not stopped yet. */
   readonly instances = new Set<string>();
   kafkaStopped = false;
 }
@@ -161,13 +164,28 @@ export class ScenariosService implements BeforeApplicationShutdown {
         run.log(`could not start Kafka again (npm run kafka:start): ${message(error)}`);
       }
     }
-    for (const name of undo.instances) {
+    for (const name of await this.#startedBy(undo)) {
       try {
         await this.lab.stopInstance(name, 'SIGTERM');
         run.log(`${name} stopped (the run started it)`);
       } catch (error) {
         run.log(`could not stop ${name}: ${message(error)}`);
       }
+    }
+  }
+
+  /**
+   * The instances the run had the lab start that still run. Asked of the lab when it can be: a
+   * start whose answer never came (a timeout) may still have started one.
+   */
+  async #startedBy(undo: LabUndo): Promise<string[]> {
+    const { before } = undo;
+    if (before === undefined) return [...undo.instances];
+    try {
+      const running = await this.lab.instances();
+      return running.map((i) => i.name).filter((name) => !before.has(name));
+    } catch {
+      return [...undo.instances];
     }
   }
 
@@ -279,6 +297,7 @@ export class ScenariosService implements BeforeApplicationShutdown {
   #runLab(run: Run, undo: LabUndo): RunLab {
     return {
       startInstance: async (service) => {
+        undo.before ??= new Set((await this.lab.instances()).map((i) => i.name));
         const { name } = await this.lab.startInstance(service);
         undo.instances.add(name);
         run.add({ kind: 'instance', at: Date.now(), name, service, state: 'started' });
