@@ -1,9 +1,11 @@
 // The scenarios of GET /scenarios, run from the gateway against the real services: each verdict
 // is read from the topics, so it passes when the system does what the scenario teaches, and
-// fails when the system is broken (here: the saga stopped). Scaling and broker failure need a
-// learner's hands (another process, the broker stopped): their verdicts have unit tests.
+// fails when the system is broken (here: the saga stopped). Scaling and broker failure need the
+// lab of the process that runs the stack: lab-scenarios.system.test.ts; without one (here) they
+// list the steps a learner takes by hand.
 import { describe, expect, it } from 'vitest';
 import { getJson } from '../support/orders.js';
+import { explain, runScenario as run, type RunView } from '../support/scenarios.js';
 import { useStack } from '../support/system.js';
 import { waitFor } from '../support/wait.js';
 
@@ -21,41 +23,8 @@ const stack = useStack({
   },
 });
 
-interface Check {
-  name: string;
-  passed: boolean | null;
-  detail: string;
-}
-interface RunView {
-  runId: string;
-  scenario: string;
-  status: 'running' | 'passed' | 'failed';
-  endedAt?: string;
-  log: { at: string; text: string }[];
-  orders: string[];
-  manualSteps: string[];
-  verdict: { passed: boolean | null; summary: string; checks: Check[] };
-}
-
-function explain(run: RunView): string {
-  const checks = run.verdict.checks.map((c) => `  ${c.passed ? '✓' : '✗'} ${c.name}: ${c.detail}`);
-  const log = run.log.map((l) => `  ${l.at} ${l.text}`);
-  return [`${run.scenario}: ${run.verdict.summary}`, ...checks, 'log:', ...log].join('\n');
-}
-
-async function runScenario(gateway: string, id: string): Promise<RunView> {
-  const response = await fetch(`${gateway}/scenarios/${id}/runs`, { method: 'POST' });
-  expect(response.status, await response.clone().text()).toBe(202);
-  const { runId } = (await response.json()) as { runId: string };
-  const run = await waitFor(
-    async () => {
-      const view = await getJson<RunView>(`${gateway}/scenarios/runs/${runId}`);
-      return view.status !== 'running' && view;
-    },
-    { what: `the end of the ${id} run`, timeoutMs: 2 * WAIT_MS + 30_000, intervalMs: 250 },
-  );
-  console.log(`[scenarios] ${explain(run)}`);
-  return run;
+function runScenario(gateway: string, id: string): Promise<RunView> {
+  return run(gateway, id, 2 * WAIT_MS + 30_000);
 }
 
 describe('scenarios', () => {

@@ -8,7 +8,16 @@ import type { FeedRecord } from '../feed/event-feed.js';
  * facts: a verdict only reads these, so it cannot pass because the runner meant well.
  */
 export type Fact =
-  RecordFact | PlacedFact | OffsetsFact | GroupFact | KafkaFact | HealthFact | CounterFact;
+  | RecordFact
+  | PlacedFact
+  | RefusedFact
+  | OffsetsFact
+  | LogEndFact
+  | GroupFact
+  | KafkaFact
+  | HealthFact
+  | CounterFact
+  | InstanceFact;
 
 /** Why a record on an event topic could not be read as an event. */
 export type Invalid = 'invalid_json' | 'invalid_event';
@@ -49,6 +58,36 @@ export interface PlacedFact {
   readonly at: number;
   readonly orderId: string;
   readonly label: string;
+}
+
+/** An order the gateway refused to place (e.g. 503 `kafka_unavailable` while Kafka is away). */
+export interface RefusedFact {
+  readonly kind: 'refused';
+  readonly at: number;
+  readonly label: string;
+  readonly status: number;
+  readonly error: string;
+  readonly message: string;
+}
+
+/** The log end of every partition of a topic (the offset its next record will get). */
+export interface LogEndFact {
+  readonly kind: 'logEnd';
+  readonly at: number;
+  readonly topic: string;
+  readonly ends: readonly { readonly partition: number; readonly end: string }[];
+}
+
+/**
+ * A service instance the lab started or stopped, as it answered. Verdicts use it to name a new
+ * group member, never to decide a check: that is read from the group itself.
+ */
+export interface InstanceFact {
+  readonly kind: 'instance';
+  readonly at: number;
+  readonly name: string;
+  readonly service: string;
+  readonly state: 'started' | 'stopped';
 }
 
 /** A consumer group's committed offset on one partition, as the admin client read it. */

@@ -2,7 +2,7 @@ import { KafkaClients } from '@kafkadog/service';
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICES_CONFIG, type ServicesConfig } from '../http/services.config.js';
 import { SystemHealthService } from '../system/system-health.service.js';
-import type { CounterFact, GroupFact, HealthFact, OffsetsFact } from './facts.js';
+import type { CounterFact, GroupFact, HealthFact, LogEndFact, OffsetsFact } from './facts.js';
 import { counterValue } from './prometheus.js';
 
 const HTTP_TIMEOUT_MS = 2_000;
@@ -38,6 +38,19 @@ export class Probes {
       }),
     );
     return facts.flat();
+  }
+
+  /** The log end of every partition of `topic`. */
+  async logEnd(topic: string): Promise<LogEndFact> {
+    const watermarks = await this.kafka.admin.watermarks([topic]);
+    return {
+      kind: 'logEnd',
+      at: Date.now(),
+      topic,
+      ends: watermarks
+        .map((w) => ({ partition: w.partition, end: w.high.toString() }))
+        .sort((a, b) => a.partition - b.partition),
+    };
   }
 
   async group(groupId: string): Promise<GroupFact> {

@@ -30,6 +30,8 @@ export class Run {
   constructor(
     readonly scenario: Scenario,
     readonly facts: FactLog,
+    /** The scenario's manual steps, or none when the lab does them. */
+    readonly manualSteps: readonly string[],
   ) {}
 
   get running(): boolean {
@@ -63,7 +65,7 @@ export class Run {
       ...(this.#ended ? { endedAt: this.#ended.at.toISOString() } : {}),
       log: [...this.#log],
       orders: [...this.orders],
-      manualSteps: this.scenario.manualSteps ?? [],
+      manualSteps: this.manualSteps,
       verdict,
     };
   }

@@ -1,6 +1,7 @@
 import type { RecordPosition } from '@kafkadog/kafka';
 import type { FaultsUpdate } from '../faults/faults.js';
 import type { OrderRequest } from '../orders/order-request.js';
+import type { StopSignal } from '../lab/lab.client.js';
 import type { Fact } from './facts.js';
 import type { Judgement } from './verdict.js';
 
@@ -25,17 +26,39 @@ export interface Scenario {
   readonly summary: string;
   /** The fault switches a run sets (and restores at the end). */
   readonly faults: readonly string[];
-  /** What the learner does by hand while the run watches (the gateway cannot do it). */
+  /**
+   * What the learner does by hand while the run watches, when the gateway has no lab (LAB_URL)
+   * to do it: with one, the run does it all.
+   */
   readonly manualSteps?: readonly string[];
   readonly run: (run: RunContext) => Promise<void>;
   /** Pure: decided from the facts alone. */
   readonly verdict: (facts: readonly Fact[]) => Judgement;
 }
 
+/**
+ * What the lab of the process that runs the stack does for a run. What a run starts or stops
+ * here it undoes when it ends, however it ends: its instances stop, Kafka runs again.
+ */
+export interface RunLab {
+  /** Starts one more instance of `service` and resolves once it is healthy, with its name. */
+  startInstance(service: string): Promise<string>;
+  stopInstance(name: string, signal: StopSignal): Promise<void>;
+  /** Stops the broker (its data kept). */
+  stopKafka(): Promise<void>;
+  /** Starts it again; resolves once it answers. */
+  startKafka(): Promise<void>;
+}
+
 /** What a scenario's steps can do. Everything a step causes is judged from the facts it leads to. */
 export interface RunContext {
   log(text: string): void;
-  /** Places an order through the gateway's own order path; its id joins the run's orders. */
+  /** The lab (LAB_URL), or undefined: then what it would do is the learner's to do by hand. */
+  readonly lab: RunLab | undefined;
+  /**
+   * Places an order through the gateway's own order path; its id joins the run's orders. A
+   * refusal (an HTTP error the gateway would answer) is a fact too, then thrown.
+   */
   placeOrder(request: OrderRequest, label?: string): Promise<string>;
   /** Changes fault switches; the run restores what they were when it ends, however it ends. */
   setFaults(update: FaultsUpdate): Promise<void>;
@@ -45,6 +68,8 @@ export interface RunContext {
   produceRaw(topic: string, key: string, value: string): Promise<RecordPosition>;
   /** Reads every group's committed offsets on `topic` into the facts. */
   observeGroupOffsets(topic: string): Promise<void>;
+  /** Reads the log end of every partition of `topic` into the facts. */
+  observeLogEnd(topic: string): Promise<void>;
   /** Reads a group's members and assignment into the facts. */
   observeGroup(group: string): Promise<void>;
   /** Reads a counter of a service's GET /metrics into the facts. */

@@ -3,6 +3,7 @@ import { ControlModule } from '../control/control.module.js';
 import { DlqModule } from '../dlq/dlq.module.js';
 import { FaultsModule } from '../faults/faults.module.js';
 import { FeedModule } from '../feed/feed.module.js';
+import { LabModule } from '../lab/lab.module.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { SystemModule } from '../system/system.module.js';
 import { FactRecorder } from './fact-recorder.js';
@@ -12,7 +13,15 @@ import { scenariosConfigFromEnv, SCENARIOS_CONFIG } from './scenarios.config.js'
 import { ScenariosService } from './scenarios.service.js';
 
 @Module({
-  imports: [FeedModule, OrdersModule, FaultsModule, DlqModule, ControlModule, SystemModule],
+  imports: [
+    FeedModule,
+    OrdersModule,
+    FaultsModule,
+    DlqModule,
+    ControlModule,
+    SystemModule,
+    LabModule,
+  ],
   controllers: [ScenariosController],
   providers: [
     ScenariosService,

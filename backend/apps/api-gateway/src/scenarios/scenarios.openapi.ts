@@ -28,7 +28,10 @@ export const scenarioSchemas: Record<string, Schema> = {
       faults: { ...strings, description: 'Fault switches a run sets, and restores at its end' },
       manualSteps: {
         ...strings,
-        description: 'What the learner does by hand while the run watches (empty: none)',
+        description:
+          'What the learner does by hand while the run watches (empty: none). `scaling` and ' +
+          '`broker-failure` have steps only when the gateway has no lab (LAB_URL, served by ' +
+          '`npm start`): with one, the run starts and stops the instance, or Kafka, itself.',
       },
     },
   },
@@ -46,12 +49,16 @@ export const scenarioSchemas: Record<string, Schema> = {
         items: { type: 'object', properties: { at: dateTime, text: string } },
       },
       orders: { ...strings, description: 'The orders the run placed' },
-      manualSteps: strings,
+      manualSteps: {
+        ...strings,
+        description: "The scenario's manual steps when the run needs them (no lab), else empty",
+      },
       verdict: {
         type: 'object',
         description:
           'Computed from what is on the topics and what Kafka and the services answer (records, ' +
-          'committed offsets, group members, counters), never from what the runner did. While ' +
+          'committed offsets, log ends, group members, counters, /health, a refused order), never ' +
+          'from what the runner did. While ' +
           'the run goes on, a check that does not hold yet is pending (null).',
         properties: {
           passed: { type: 'boolean', nullable: true },
@@ -59,6 +66,8 @@ export const scenarioSchemas: Record<string, Schema> = {
             ...string,
             example:
               '4 retries on orders.retry.v1, gaps 1.0 s, 2.1 s, 4.2 s, 8.1 s; 1 dead letter; redriven; order completed 17.3 s after it was placed',
+            description:
+              'e.g. for scaling: "payment-service: 1 → 2 members, partitions 0, 2 of orders.outcome.v1 and orders.v1 moved to payment-service#2; 2 → 1 after it left; 21 orders, 21 outcomes"',
           },
           checks: {
             type: 'array',
@@ -100,7 +109,8 @@ export const scenarioPaths: Record<string, Record<string, unknown>> = {
       summary: 'Start a run; it goes on in the background',
       description:
         'One run at a time (runs share the fault switches). The run restores the switches it ' +
-        'changed, and resumes the groups it paused, however it ends.',
+        'changed, resumes the groups it paused, stops the instances it had the lab start and ' +
+        'starts Kafka again if it had the lab stop it, however it ends.',
       parameters: [scenarioId],
       responses: {
         202: {

@@ -8,13 +8,14 @@ import { FaultsService } from '../faults/faults.service.js';
 import type { Faults } from '../faults/faults.js';
 import { EventFeed } from '../feed/event-feed.js';
 import { ApiError } from '../http/api-error.js';
+import { LabClient } from '../lab/lab.client.js';
 import { writingToKafka } from '../http/kafka-unavailable.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { scenarioById, scenarios } from './catalog/index.js';
 import { FactRecorder } from './fact-recorder.js';
 import { Probes } from './probes.js';
 import { Run, type RunView } from './run.js';
-import type { RunContext, ScenarioId } from './scenario.js';
+import type { RunContext, RunLab, Scenario, ScenarioId } from './scenario.js';
 import { SCENARIOS_CONFIG, type ScenariosConfig } from './scenarios.config.js';
 
 /** Finished runs kept for GET /scenarios/runs/:runId. */
@@ -28,6 +29,15 @@ export interface ScenarioView {
   readonly summary: string;
   readonly faults: readonly string[];
   readonly manualSteps: readonly string[];
+}
+
+/** What a run had the lab do that its end undoes. */
+class LabUndo {
+  /** What the lab ran before the run first asked it for an instance. */
+  before: ReadonlySet<string> | undefined;
+  /** The instances it answered with, not stopped yet. */
+  readonly instances = new Set<string>();
+  kafkaStopped = false;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : describeError(error));
@@ -51,18 +61,24 @@ export class ScenariosService implements BeforeApplicationShutdown {
     private readonly faults: FaultsService,
     private readonly dlq: DlqService,
     private readonly groups: GroupControl,
+    private readonly lab: LabClient,
     @Inject(SCENARIOS_CONFIG) private readonly config: ScenariosConfig,
   ) {}
 
   list(): ScenarioView[] {
-    return scenarios.map(({ id, title, concept, summary, faults, manualSteps }) => ({
-      id,
-      title,
-      concept,
-      summary,
-      faults,
-      manualSteps: manualSteps ?? [],
+    return scenarios.map((scenario) => ({
+      id: scenario.id,
+      title: scenario.title,
+      concept: scenario.concept,
+      summary: scenario.summary,
+      faults: scenario.faults,
+      manualSteps: this.#manualSteps(scenario),
     }));
+  }
+
+  /** With a lab, the run does what the learner would otherwise do by hand. */
+  #manualSteps(scenario: Scenario): readonly string[] {
+    return this.lab.available ? [] : (scenario.manualSteps ?? []);
   }
 
   async start(id: ScenarioId): Promise<string> {
@@ -79,7 +95,7 @@ export class ScenariosService implements BeforeApplicationShutdown {
     await this.feed.untilCaughtUp();
     if (this.#current) return this.start(id);
     const { log, close } = this.recorder.open();
-    const run = new Run(scenario, log);
+    const run = new Run(scenario, log, this.#manualSteps(scenario));
     const abort = new AbortController();
     this.#runs.set(run.id, run);
     const done = this.#execute(run, abort.signal).finally(() => {
@@ -116,7 +132,8 @@ export class ScenariosService implements BeforeApplicationShutdown {
     const before = this.faults.current();
     let faultsChanged = false;
     const paused = new Set<string>();
-    const context = this.#context(run, signal, paused, () => (faultsChanged = true));
+    const undo = new LabUndo();
+    const context = this.#context(run, signal, paused, undo, () => (faultsChanged = true));
     run.log(`started ${scenario.id}`);
     try {
       await scenario.run(context);
@@ -130,8 +147,45 @@ export class ScenariosService implements BeforeApplicationShutdown {
     } catch (error) {
       run.log(`stopped: ${message(error)}`);
     } finally {
+      // Kafka first: restoring the switches and resuming groups write to it.
+      await this.#undoLab(run, undo);
       if (faultsChanged) await this.#restore(run, before);
       for (const group of paused) await this.#resume(run, group);
+    }
+  }
+
+  async #undoLab(run: Run, undo: LabUndo): Promise<void> {
+    if (undo.kafkaStopped) {
+      try {
+        run.log('starting Kafka again (the run stopped it)');
+        await this.lab.startKafka();
+        run.log('Kafka started again');
+      } catch (error) {
+        run.log(`could not start Kafka again (npm run kafka:start): ${message(error)}`);
+      }
+    }
+    for (const name of await this.#startedBy(undo)) {
+      try {
+        await this.lab.stopInstance(name, 'SIGTERM');
+        run.log(`${name} stopped (the run started it)`);
+      } catch (error) {
+        run.log(`could not stop ${name}: ${message(error)}`);
+      }
+    }
+  }
+
+  /**
+   * The instances the run had the lab start that still run. Asked of the lab when it can be: a
+   * start whose answer never came (a timeout) may still have started one.
+   */
+  async #startedBy(undo: LabUndo): Promise<string[]> {
+    const { before } = undo;
+    if (before === undefined) return [...undo.instances];
+    try {
+      const running = await this.lab.instances();
+      return running.map((i) => i.name).filter((name) => !before.has(name));
+    } catch {
+      return [...undo.instances];
     }
   }
 
@@ -162,6 +216,7 @@ export class ScenariosService implements BeforeApplicationShutdown {
     run: Run,
     signal: AbortSignal,
     paused: Set<string>,
+    undo: LabUndo,
     faultsChanged: () => void,
   ): RunContext {
     const facts = () => run.facts.facts;
@@ -172,8 +227,22 @@ export class ScenariosService implements BeforeApplicationShutdown {
       log: (text) => run.log(text),
       facts,
       sleep: (ms) => sleep(ms, undefined, { signal }),
+      lab: this.lab.available ? this.#runLab(run, undo) : undefined,
       placeOrder: async (request, label = 'order') => {
-        const { orderId } = await this.orders.place(request, undefined);
+        const { orderId } = await this.orders.place(request, undefined).catch((error: unknown) => {
+          if (error instanceof ApiError) {
+            const { error: code, message: text } = error.body;
+            run.add({
+              kind: 'refused',
+              at: Date.now(),
+              label,
+              status: error.getStatus(),
+              error: code,
+              message: text,
+            });
+          }
+          throw error;
+        });
         run.orders.push(orderId);
         run.add({ kind: 'placed', at: Date.now(), orderId, label });
         return orderId;
@@ -190,6 +259,7 @@ export class ScenariosService implements BeforeApplicationShutdown {
           this.kafka.producer.sendRaw({ topic, key, value: Buffer.from(value) }),
         ),
       observeGroupOffsets: async (topic) => add(await this.probes.groupOffsets(topic)),
+      observeLogEnd: async (topic) => run.add(await this.probes.logEnd(topic)),
       observeGroup: async (group) => run.add(await this.probes.group(group)),
       observeHealth: async () => add(await this.probes.health()),
       observeCounter: async (service, name, labels) =>
@@ -219,6 +289,33 @@ export class ScenariosService implements BeforeApplicationShutdown {
           }
           await sleep(POLL_MS, undefined, { signal });
         }
+      },
+    };
+  }
+
+  /** The lab's actions, each remembered in `undo` until undone. */
+  #runLab(run: Run, undo: LabUndo): RunLab {
+    return {
+      startInstance: async (service) => {
+        undo.before ??= new Set((await this.lab.instances()).map((i) => i.name));
+        const { name } = await this.lab.startInstance(service);
+        undo.instances.add(name);
+        run.add({ kind: 'instance', at: Date.now(), name, service, state: 'started' });
+        return name;
+      },
+      stopInstance: async (name, signal) => {
+        await this.lab.stopInstance(name, signal);
+        undo.instances.delete(name);
+        const service = name.split('#')[0] ?? name;
+        run.add({ kind: 'instance', at: Date.now(), name, service, state: 'stopped' });
+      },
+      stopKafka: async () => {
+        undo.kafkaStopped = true;
+        await this.lab.stopKafka();
+      },
+      startKafka: async () => {
+        await this.lab.startKafka();
+        undo.kafkaStopped = false;
       },
     };
   }

@@ -1,10 +1,13 @@
 import { placedOrders, type Fact } from '../facts.js';
 import { check, outcomesOf, type Check } from '../verdict.js';
 
-/** Every order placed under `label` has exactly one outcome (there was at least one order). */
+/**
+ * Every order placed under `label` (every order, without one) has exactly one outcome (there was
+ * at least one order).
+ */
 export function oneOutcomeEach(
   facts: readonly Fact[],
-  label: string,
+  label: string | undefined,
   name: string,
 ): Check & { passed: boolean } {
   const orders = placedOrders(facts, label);
