@@ -27,6 +27,19 @@ const SERVICE_GROUPS = [
 
 describe('the Kafka explorer (real stack, headless Chromium)', () => {
   it('lists the 8 topics with their partitions and every service group with its lag', async () => {
+    // An order through every group, so that each has committed offsets and a lag to show.
+    const gateway = stack().url('api-gateway');
+    await waitForEnded(
+      gateway,
+      await placeOrders(gateway, [orderBody([{ productId: 'sku-mouse', quantity: 1 }])]),
+    );
+    await waitFor(
+      async () => {
+        const lags = await groupLags(stack().brokers);
+        return SERVICE_GROUPS.every((group) => lags.get(group)?.some((p) => p.lag !== null));
+      },
+      { what: 'every service group to commit' },
+    );
     const { page, errors } = await browser.newPage();
     await page.goto(`${stack().dashboardUrl}/explorer`);
     const rows = page.getByTestId('topic-row');
@@ -61,9 +74,9 @@ describe('the Kafka explorer (real stack, headless Chromium)', () => {
     await page.goto(`${stack().dashboardUrl}/explorer/topics/${topic}`);
     await page.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
     const key = `explorer-${Date.now()}`;
-    await page.getByLabel('Key').fill(key);
-    await page.getByLabel('Value').fill('{"produced":"from the explorer"}');
-    await page.getByLabel('Headers').fill('source: e2e');
+    await page.locator('#produce-key').fill(key);
+    await page.locator('#produce-value').fill('{"produced":"from the explorer"}');
+    await page.locator('#produce-headers').fill('source: e2e');
     await page.getByRole('button', { name: 'Produce' }).click();
     await page.getByTestId('produced').waitFor();
     const tailed = page.locator(`[data-testid="tail-record"][data-key="${key}"]`);

@@ -14,6 +14,8 @@ import { useBrowser } from './support/browser.js';
  * learner's browser: send "simple" requests (a form, a no-cors fetch with a text/plain body),
  * which browsers send without asking CORS first. The gateway must refuse them all.
  */
+const POISON = 'sent-by-another-site';
+
 function attackPage(gatewayUrl: string, email: string): string {
   const order = JSON.stringify(
     orderBody([{ productId: 'sku-mouse', quantity: 1 }], { customerEmail: email }),
@@ -23,13 +25,19 @@ function attackPage(gatewayUrl: string, email: string): string {
 <input name='${order.slice(0, -1)},"x":"' value='"}'></form><iframe name="sink"></iframe>
 <script>
 window.attack = async () => {
-  await fetch('${gatewayUrl}/orders', { method: 'POST', mode: 'no-cors',
-    headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(order)} });
-  await fetch('${gatewayUrl}/faults', { method: 'PUT', mode: 'no-cors',
-    headers: { 'content-type': 'text/plain' }, body: '{"inventoryFailureRate":1}' }).catch(() => {});
+  const send = (path, body) => fetch('${gatewayUrl}' + path, { method: 'POST', mode: 'no-cors',
+    headers: { 'content-type': 'text/plain' }, body });
+  await send('/orders', ${JSON.stringify(order)});
+  await send('/explorer/topics/orders.v1/messages', '{"value":"${POISON}"}');
+  await send('/explorer/groups/notification-service/pause', '{}');
+  // Not a "simple" request: the browser asks CORS first, the gateway does not allow this origin,
+  // and the PUT itself is never sent.
+  const put = await fetch('${gatewayUrl}/faults', { method: 'PUT',
+    headers: { 'content-type': 'application/json' }, body: '{"inventoryFailureRate":1}' })
+    .then(() => 'sent', () => 'blocked');
   document.getElementById('form').submit();
   await new Promise((resolve) => document.querySelector('iframe').onload = resolve);
-  return 'sent';
+  return put;
 };
 </script></body></html>`;
 }
@@ -53,19 +61,21 @@ describe('a page of another origin cannot drive kafkadog (real stack, headless C
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('refuses its order, its fault switch and its form with 403, and nothing reaches Kafka', async () => {
+  it('refuses its order, message, pause and form with 403, CORS stops its PUT, and nothing reaches Kafka', async () => {
     const gateway = stack().url('api-gateway');
     const { page } = await browser.newPage();
     const refused: number[] = [];
     page.on('response', (response) => {
-      if (response.url().startsWith(gateway)) refused.push(response.status());
+      if (response.url().startsWith(gateway) && response.request().method() !== 'OPTIONS') {
+        refused.push(response.status());
+      }
     });
     await page.goto(foreignUrl);
     expect(
       await page.evaluate(() => (globalThis as unknown as { attack(): Promise<string> }).attack()),
-    ).toBe('sent');
-    await waitFor(() => refused.length >= 3, { what: 'the three requests to be answered' });
-    expect(refused).toEqual([403, 403, 403]);
+    ).toBe('blocked');
+    await waitFor(() => refused.length >= 4, { what: 'the four requests to be answered' });
+    expect(refused).toEqual([403, 403, 403, 403]);
 
     // The same request from the dashboard's own origin goes through: the refusal is the origin's.
     const dashboard = await browser.newPage();
@@ -95,6 +105,11 @@ describe('a page of another origin cannot drive kafkadog (real stack, headless C
     );
     expect(emails).toContain(control);
     expect(emails).not.toContain(email);
+    expect(placed.map((record) => record.text).join('\n')).not.toContain(POISON);
+    const group = await getJson<{ paused: boolean }>(
+      `${gateway}/explorer/groups/notification-service`,
+    );
+    expect(group.paused).toBe(false);
     const faults = await getJson<FaultSwitches>(`${gateway}/faults`);
     expect(faults.inventoryFailureRate).toBe(0);
   });
