@@ -86,6 +86,10 @@ describe('DeadLetterLog', () => {
         retries: 4,
         valuePreview: '{"id":"x"}',
         valueBytes: 10,
+        headers: expect.objectContaining({
+          'dlq-reason': 'retries_exhausted',
+          'dlq-consumer-group': 'inventory-service',
+        }) as Record<string, string>,
         redrivenFrom: null,
         redriven: false,
       },

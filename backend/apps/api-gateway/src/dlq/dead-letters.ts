@@ -25,6 +25,8 @@ export interface DeadLetterView {
   readonly retries: number | null;
   readonly valuePreview: string;
   readonly valueBytes: number;
+  /** Every header of the record (the event's own, and the retry and dead-letter routing). */
+  readonly headers: Readonly<Record<string, string>>;
   /** The DLQ offset of an earlier dead letter this one was redriven from, if it was. */
   readonly redrivenFrom: number | null;
   readonly redriven: boolean;
@@ -86,6 +88,9 @@ export class DeadLetterLog {
       retries: integerHeader(h[Headers.retryAttempt]),
       valuePreview: preview(record.value),
       valueBytes: record.value?.length ?? 0,
+      headers: Object.fromEntries(
+        Object.entries(h).map(([name, value]) => [name, redactText(value)]),
+      ),
       redrivenFrom: integerHeader(h[REDRIVEN_FROM_HEADER]),
       record,
     });

@@ -159,6 +159,7 @@ const schemas: Record<string, Schema> = {
       retries: nullable(integer),
       valuePreview: string,
       valueBytes: integer,
+      headers: { type: 'object', additionalProperties: string },
       redrivenFrom: nullable(integer),
       redriven: { type: 'boolean' },
     },
