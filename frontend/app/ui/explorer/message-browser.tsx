@@ -6,6 +6,7 @@ import { fetchMessages, fetchTopic, type BrowseQuery } from '../../lib/data';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { consumeCommand, type ConsumeFrom } from '../../lib/kafka-commands';
 import { useGateway } from '../../lib/hooks';
+import { RadioRow } from '../radio-row';
 import { KafkaCommand } from '../command';
 import { QueryState } from '../query-state';
 import { Empty } from '../states';
@@ -161,20 +162,14 @@ export function MessageBrowser({ topic, initialKey }: { topic: string; initialKe
         </div>
         <fieldset>
           <legend>From</legend>
-          <div className="radio-row">
-            {(['earliest', 'latest', 'offset', 'timestamp'] as const).map((value) => (
-              <label key={value}>
-                <input
-                  type="radio"
-                  name="browse-from"
-                  value={value}
-                  checked={from === value}
-                  onChange={() => setFrom(value)}
-                />
-                {value}
-              </label>
-            ))}
-          </div>
+          <RadioRow
+            name="browse-from"
+            options={(['earliest', 'latest', 'offset', 'timestamp'] as const).map(
+              (option) => [option, option] as const,
+            )}
+            value={from}
+            onChange={setFrom}
+          />
           {from === 'offset' ? (
             <div className="field" style={{ marginTop: '0.5rem' }}>
               <label htmlFor="browse-offset">Offset</label>

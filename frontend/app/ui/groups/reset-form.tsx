@@ -7,6 +7,7 @@ import type { ApiError } from '../../lib/api';
 import type { ResetRequest, ResetResult, ResetTarget } from '../../lib/definitions';
 import { resetOffsetsCommand, type ResetTo } from '../../lib/kafka-commands';
 import { useApiUrl } from '../../lib/hooks';
+import { RadioRow } from '../radio-row';
 import { KafkaCommand } from '../command';
 import { useBootstrap } from '../explorer/cluster';
 import { ErrorState } from '../states';
@@ -156,8 +157,9 @@ export function ResetForm({
       <form onSubmit={dryRun} className="stack">
         <fieldset>
           <legend>Reset to</legend>
-          <div className="radio-row">
-            {(
+          <RadioRow
+            name="reset-kind"
+            options={
               [
                 ['earliest', 'earliest'],
                 ['latest', 'latest'],
@@ -165,19 +167,10 @@ export function ResetForm({
                 ['offset', 'an offset'],
                 ['shift-by', 'shift by N'],
               ] as const
-            ).map(([value, text]) => (
-              <label key={value}>
-                <input
-                  type="radio"
-                  name="reset-kind"
-                  value={value}
-                  checked={kind === value}
-                  onChange={() => setKind(value)}
-                />
-                {text}
-              </label>
-            ))}
-          </div>
+            }
+            value={kind}
+            onChange={setKind}
+          />
           {kind === 'timestamp' ? (
             <div className="field" style={{ marginTop: '0.5rem' }}>
               <label htmlFor="reset-time">Time (your local time)</label>

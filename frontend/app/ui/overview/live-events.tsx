@@ -2,9 +2,10 @@
 
 import Link from 'next/link';
 import { useCallback, useState, type ReactNode } from 'react';
+import { fetchTopics } from '../../lib/data';
 import type { StreamedRecord } from '../../lib/definitions';
 import { formatAge, formatCount } from '../../lib/format';
-import { useApiUrl, useEventStream, useNow } from '../../lib/hooks';
+import { useApiUrl, useEventStream, useGateway, useNow } from '../../lib/hooks';
 import { Empty } from '../states';
 import { StreamStatus } from './stream-status';
 
@@ -15,7 +16,10 @@ interface Seen {
   id: string;
 }
 
-/** Every record the gateway streams, newest first, with counters per topic since the page opened. */
+/**
+ * Every record the gateway streams, newest first; and per topic of the flow the records it holds
+ * (its partitions' high minus low watermarks, polled) with those that arrived since the page opened.
+ */
 export function LiveEvents({ aside }: { aside?: ReactNode }) {
   const apiUrl = useApiUrl();
   const [records, setRecords] = useState<Seen[]>([]);
@@ -29,7 +33,14 @@ export function LiveEvents({ aside }: { aside?: ReactNode }) {
     setCounts((previous) => ({ ...previous, [record.topic]: (previous[record.topic] ?? 0) + 1 }));
   }, []);
   const state = useEventStream({}, onRecord);
-  const topics = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
+  const held = useGateway(['topics'], fetchTopics, { refetchInterval: 2000 });
+  const flowTopics = held.data?.topics.filter((topic) => !topic.internal) ?? [];
+  const topics: [string, number | undefined, number][] =
+    flowTopics.length > 0
+      ? flowTopics.map((topic) => [topic.name, topic.messages, counts[topic.name] ?? 0])
+      : Object.entries(counts)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([topic, count]) => [topic, undefined, count]);
 
   return (
     <>
@@ -37,7 +48,7 @@ export function LiveEvents({ aside }: { aside?: ReactNode }) {
         <section className="card" aria-labelledby="counters-title">
           <div className="card-header">
             <h2 id="counters-title">Records per topic</h2>
-            <span className="small muted">since this page opened</span>
+            <span className="small muted">in the topic · since this page opened</span>
           </div>
           {topics.length === 0 ? (
             <Empty>
@@ -45,10 +56,15 @@ export function LiveEvents({ aside }: { aside?: ReactNode }) {
             </Empty>
           ) : (
             <div className="stat-grid">
-              {topics.map(([topic, count]) => (
+              {topics.map(([topic, total, count]) => (
                 <div className="stat" key={topic} data-testid="topic-counter" data-topic={topic}>
                   <div className="stat-label">{topic}</div>
-                  <div className="stat-value">{formatCount(count)}</div>
+                  <div className="stat-value">
+                    {total === undefined ? formatCount(count) : formatCount(total)}
+                    {total === undefined ? null : (
+                      <span className="small muted"> +{formatCount(count)}</span>
+                    )}
+                  </div>
                 </div>
               ))}
             </div>
