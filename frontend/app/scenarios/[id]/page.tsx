@@ -34,7 +34,9 @@ export default async function ScenarioPage({ params }: { params: Promise<{ id: s
     <div className="page">
       <PageHeader title={scenario.title} back={{ href: '/scenarios', label: 'Scenarios' }} />
       <section className="card" aria-labelledby="concept-title">
-        <h2 id="concept-title">The Kafka idea: {scenario.concept}</h2>
+        <h2 id="concept-title">The Kafka idea</h2>
+        <p style={{ maxWidth: '80ch' }}>{scenario.concept}</p>
+        <h3>What the run does</h3>
         <p style={{ margin: 0, maxWidth: '80ch' }}>{scenario.summary}</p>
       </section>
       <Suspense fallback={<Loading />}>

@@ -17,6 +17,14 @@ function checkMark(passed: boolean | null): string {
   return passed === true ? '✓' : passed === false ? '✗' : '…';
 }
 
+/** While the run goes on, checks can still change: only its end gives the verdict. */
+function verdictTitle(run: ScenarioRun): string {
+  if (run.status === 'running') {
+    return run.verdict.passed === false ? 'Verdict so far: failing' : 'Verdict: not decided yet';
+  }
+  return run.status === 'passed' ? 'Verdict: passed' : 'Verdict: failed';
+}
+
 function RunView({ run }: { run: ScenarioRun }) {
   const verdict = run.verdict;
   const ended = run.endedAt ? Date.parse(run.endedAt) : Date.now();
@@ -32,12 +40,11 @@ function RunView({ run }: { run: ScenarioRun }) {
       <div
         className="verdict"
         data-testid="verdict"
-        data-passed={verdict.passed === null ? 'pending' : String(verdict.passed)}
+        data-passed={
+          run.status === 'running' || verdict.passed === null ? 'pending' : String(verdict.passed)
+        }
       >
-        <h3>
-          Verdict:{' '}
-          {verdict.passed === null ? 'not decided yet' : verdict.passed ? 'passed' : 'failed'}
-        </h3>
+        <h3>{verdictTitle(run)}</h3>
         <p>{verdict.summary}</p>
         <ul className="checks">
           {verdict.checks.map((check) => (
