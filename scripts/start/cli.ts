@@ -1,25 +1,8 @@
-import { access } from 'node:fs/promises';
-import path from 'node:path';
-import { ensureCluster, HOST, isKafkadogError, type ClusterHandle } from '../kafka/index.js';
-import { isPortFree } from '../kafka/processes.js';
+import { ensureCluster, isKafkadogError, type ClusterHandle } from '../kafka/index.js';
 import { buildBackend } from '../lib/build.js';
-import {
-  buildDashboard,
-  dashboardOrigins,
-  dashboardProcess,
-  hasDashboard,
-} from '../lib/dashboard.js';
-import { consoleLogger as log, formatDuration, printError, startHeartbeat } from '../lib/log.js';
-import {
-  DASHBOARD_PORT,
-  SERVICES,
-  isBuilt,
-  portVariable,
-  serviceDir,
-  servicePort,
-  type ServiceName,
-} from '../lib/services.js';
+import { buildDashboard, hasDashboard } from '../lib/dashboard.js';
 import { startLab } from '../lib/lab.js';
+import { consoleLogger as log, formatDuration, printError, startHeartbeat } from '../lib/log.js';
 import {
   StartupError,
   Supervisor,
@@ -27,23 +10,22 @@ import {
   describeExit,
   shouldColor,
   waitHealthy,
-  type ProcessSpec,
 } from '../lib/supervisor.js';
 import { startLabActions } from './lab-actions.js';
+import {
+  checkPorts,
+  describeCluster,
+  describeUrls,
+  plan,
+  plannedPorts,
+  serviceSpec,
+  url,
+} from './plan.js';
 import { createRegistryTopics } from '../topics/cli.js';
 import { compactLogLine } from './format.js';
 
 const HEALTH_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
-
-/** One process `npm start` runs: a service, or the dashboard. */
-interface Runnable {
-  readonly name: string;
-  readonly label: string;
-  readonly port: number;
-  readonly healthPath: string;
-  readonly spec: ProcessSpec;
-}
 
 /**
  * Starts the whole stack (Kafka unless KAFKA_BROKERS is set, the topics, a build, every
@@ -237,143 +219,6 @@ async function buildFrontend(): Promise<boolean> {
 }
 
 /** The dashboard's port: PORT_FRONTEND, else 3000. */
-function frontendPort(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.PORT_FRONTEND;
-  if (raw === undefined || raw === '') return DASHBOARD_PORT;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new Error(`PORT_FRONTEND=${raw} is not a port number (1 to 65535)`);
-  }
-  return port;
-}
-
-/** The built services, each with its port and environment, and the dashboard once it exists. */
-async function plan(brokers: readonly string[], labUrl: string): Promise<Runnable[]> {
-  const runnables: Runnable[] = [];
-  const dashboardPort = frontendPort();
-  // The gateway allows the dashboard's origin (CORS, and changes) and asks the others' /health.
-  const serviceUrls = SERVICES.filter((service) => service.name !== 'api-gateway')
-    .map((service) => `${service.name}=${url(servicePort(service.name), '')}`)
-    .join(',');
-  const gatewayEnv = {
-    CORS_ORIGINS: process.env.CORS_ORIGINS ?? dashboardOrigins(dashboardPort).join(','),
-    SERVICE_URLS: process.env.SERVICE_URLS ?? serviceUrls,
-    LAB_URL: labUrl,
-  };
-  for (const service of SERVICES) {
-    if (!(await isBuilt(service.name))) {
-      log.warn(
-        `  ${service.name}: skipped, not built (no backend/apps/${service.name}/dist/main.js)`,
-      );
-      continue;
-    }
-    const port = servicePort(service.name);
-    runnables.push({
-      name: service.name,
-      label: service.label,
-      port,
-      healthPath: '/health',
-      spec: serviceSpec(service.name, service.name, port, brokers, {
-        ...(service.name === 'api-gateway' ? gatewayEnv : {}),
-      }),
-    });
-  }
-  if (await hasDashboard()) {
-    const gatewayPort = servicePort('api-gateway');
-    runnables.push({
-      name: 'dashboard',
-      label: 'dashboard',
-      port: dashboardPort,
-      healthPath: '/',
-      spec: dashboardProcess({ port: dashboardPort, host: HOST, apiUrl: url(gatewayPort, '') }),
-    });
-  }
-  return runnables;
-}
-
-/** How npm start runs one instance of a service. */
-function serviceSpec(
-  service: ServiceName,
-  name: string,
-  port: number,
-  brokers: readonly string[],
-  env: NodeJS.ProcessEnv = {},
-): ProcessSpec {
-  return {
-    name,
-    command: process.execPath,
-    args: ['dist/main.js'],
-    cwd: serviceDir(service),
-    env: { ...process.env, ...env, PORT: String(port), KAFKA_BROKERS: brokers.join(','), HOST },
-  };
-}
-
-/** The ports of the services that have sources (they will be built) or a build. */
-async function plannedPorts(): Promise<{ name: string; port: number }[]> {
-  const planned: { name: string; port: number }[] = [];
-  for (const service of SERVICES) {
-    const hasSource = await access(path.join(serviceDir(service.name), 'src', 'main.ts')).then(
-      () => true,
-      () => false,
-    );
-    if (hasSource || (await isBuilt(service.name))) {
-      planned.push({ name: service.name, port: servicePort(service.name) });
-    }
-  }
-  if (await hasDashboard()) planned.push({ name: 'dashboard', port: frontendPort() });
-  return planned;
-}
-
-/** Reports every port already taken, with its fix. */
-async function checkPorts(runnables: readonly { name: string; port: number }[]): Promise<boolean> {
-  let ok = true;
-  for (const runnable of runnables) {
-    if (await isPortFree(runnable.port, HOST)) continue;
-    ok = false;
-    printError(
-      `Port ${runnable.port} (${runnable.name}) is already in use: stop the process that uses it, or set ${runnable.name === 'dashboard' ? 'PORT_FRONTEND' : portVariable(runnable.name)}=<another port>.`,
-    );
-  }
-  return ok;
-}
-
-function url(port: number, pathname: string): string {
-  return `http://${HOST}:${port}${pathname}`;
-}
-
-function describeCluster(cluster: ClusterHandle): string {
-  const where = cluster.brokers.join(',');
-  if (cluster.external) return `Using Kafka at ${where} (KAFKA_BROKERS)`;
-  if (!cluster.startedByUs) return `Kafka already running at ${where}`;
-  const elapsed = cluster.result ? ` in ${formatDuration(cluster.result.elapsedMs)}` : '';
-  return `Kafka ready at ${where}${elapsed} (data: ${cluster.dataDir})`;
-}
-
-function describeUrls(cluster: ClusterHandle, runnables: readonly Runnable[], ms: number): string {
-  const lines: string[] = [''];
-  const gateway = runnables.find((r) => r.name === 'api-gateway');
-  const dashboard = runnables.find((r) => r.name === 'dashboard');
-  const services = runnables.filter((r) => r !== dashboard);
-  lines.push(
-    services.length > 0
-      ? `kafkadog is running: ${services.length} service(s) healthy in ${formatDuration(ms)}.`
-      : 'kafkadog is running (Kafka only).',
-  );
-  const row = (label: string, value: string) => `  ${label.padEnd(14)}${value}`;
-  if (dashboard) lines.push(row('Dashboard', `http://localhost:${dashboard.port}`));
-  if (gateway) {
-    lines.push(row('API', url(gateway.port, '')));
-    lines.push(row('API docs', url(gateway.port, '/docs')));
-  }
-  for (const service of services) {
-    lines.push(
-      row(service.label, `${url(service.port, '/health')}  ${url(service.port, '/metrics')}`),
-    );
-  }
-  lines.push(row('Kafka', cluster.brokers.join(',')));
-  lines.push('Press Ctrl+C to stop.');
-  return lines.join('\n');
-}
 
 interface StopRequest {
   readonly requested: boolean;
