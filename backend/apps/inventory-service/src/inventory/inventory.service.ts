@@ -64,6 +64,10 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
   #processor: OrderProcessor<OrderInventory, InventoryInput> | undefined;
   #ledger: StockLedger | undefined;
   #faults: TopicTail | undefined;
+  /** Throws unless this instance surely holds the lease (set while active). */
+  #fence: () => void = () => {
+    throw new KafkadogError('NOT_LEASE_HOLDER', 'inventory processing is not running here');
+  };
   #failureRate: number;
   #pruneTimer: NodeJS.Timeout | undefined;
   #active: SingleActive | undefined;
@@ -79,6 +83,7 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
       () => this.#ledger?.stock,
       (event) => kafka.producer.publish(event),
       kafka.logger,
+      () => this.#fence(),
     );
   }
 
@@ -144,6 +149,7 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
 
   async #startSteps(fence: () => void): Promise<void> {
     const { brokers, logger } = this.kafka;
+    this.#fence = fence;
     await this.kafka.admin.ensureTopics([
       topics.orders,
       topics.outcomes,

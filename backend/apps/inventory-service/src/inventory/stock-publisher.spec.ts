@@ -7,7 +7,8 @@ import { StockPublisher } from './stock-publisher.js';
 type Sent = EventOf<'StockChanged'>['data'];
 
 function setup(fail = 0) {
-  let stock: StockLevels = { 'sku-gpu': { available: 3, reserved: 0, sold: 0 } };
+  let stock: StockLevels | undefined = { 'sku-gpu': { available: 3, reserved: 0, sold: 0 } };
+  let fenced = false;
   const sent: Sent[] = [];
   let failures = fail;
   let release: (() => void) | undefined;
@@ -20,11 +21,15 @@ function setup(fail = 0) {
       sent.push(event.data);
     },
     silentLogger,
+    () => {
+      if (fenced) throw new Error('NOT_LEASE_HOLDER');
+    },
   );
   return {
     publisher,
     sent,
-    setStock: (next: StockLevels) => (stock = next),
+    setStock: (next: StockLevels | undefined) => (stock = next),
+    fence: (closed: boolean) => (fenced = closed),
     hold: () => {
       gate = new Promise((resolve) => (release = resolve));
     },
@@ -87,5 +92,28 @@ describe('while the stock is loading', () => {
     publisher.changed([]);
     await publisher.flushed();
     expect(sent).toEqual([{ productId: 'sku-gpu', available: 1, reserved: 2, sold: 0 }]);
+  });
+
+  it('given a closed fence (the lease may have moved on), then it publishes nothing until it opens', async () => {
+    const s = setup();
+    s.fence(true);
+    s.publisher.changed(['sku-gpu']);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(s.sent).toEqual([]);
+    s.setStock({ 'sku-gpu': { available: 1, reserved: 0, sold: 2 } });
+    s.fence(false);
+    await s.publisher.flushed();
+    expect(s.sent).toEqual([{ productId: 'sku-gpu', available: 1, reserved: 0, sold: 2 }]);
+  });
+
+  it('given a closed fence and the processing stopped, then its stale numbers are never published', async () => {
+    const s = setup();
+    s.fence(true);
+    s.publisher.changed(['sku-gpu']);
+    // Deactivated: the stock is gone (the next holder publishes every product at its start).
+    s.setStock(undefined);
+    await s.publisher.flushed();
+    s.fence(false);
+    expect(s.sent).toEqual([]);
   });
 });

@@ -1,8 +1,11 @@
 import { createEvent, type EventOf } from '@kafkadog/contracts';
-import { describeError, isAbortError, retry, type Logger } from '@kafkadog/kafka';
+import { describeError, isAbortError, retry, sleep, type Logger } from '@kafkadog/kafka';
 import type { StockLevels } from './inventory.decider.js';
 
 export type Publish = (event: EventOf<'StockChanged'>) => Promise<unknown>;
+
+/** How often a publish held by the fence looks again. */
+const FENCE_WAIT_MS = 250;
 
 /**
  * Publishes StockChanged (compacted, key productId) for products whose numbers changed, one
@@ -11,6 +14,10 @@ export type Publish = (event: EventOf<'StockChanged'>) => Promise<unknown>;
  *
  * The topic is a view for the gateway, not inventory's state: a change that was never published
  * (a crash) is corrected at the next start, which publishes every product once.
+ *
+ * Only an instance that may decide publishes: `fence` throws otherwise (see runSingleActive). An
+ * instance frozen in the middle of a publish, and woken after a standby took over, would else
+ * write its stale numbers over the new holder's.
  */
 export class StockPublisher {
   readonly #dirty = new Set<string>();
@@ -22,6 +29,7 @@ export class StockPublisher {
     private readonly levels: () => StockLevels | undefined,
     private readonly publish: Publish,
     private readonly logger: Logger,
+    private readonly fence: () => void = () => {},
   ) {}
 
   changed(productIds: Iterable<string>): void {
@@ -50,12 +58,37 @@ export class StockPublisher {
     await this.#draining;
   }
 
+  /**
+   * Waits while the fence is closed (a late heartbeat answer closes it for a moment). False once
+   * there is nothing to publish any more: the processing stopped (the lease moved on; the next
+   * start publishes every product) or the publisher closed.
+   */
+  async #mayPublish(): Promise<boolean> {
+    for (let waited = false; ; waited = true) {
+      try {
+        this.fence();
+        return true;
+      } catch (error) {
+        if (!waited) {
+          this.logger.warn('StockChanged waits: this instance may not decide right now', {
+            error: describeError(error),
+          });
+        }
+      }
+      if (!this.levels() || this.#abort.signal.aborted) return false;
+      await sleep(FENCE_WAIT_MS, this.#abort.signal).catch(() => undefined);
+    }
+  }
+
   async #drain(): Promise<void> {
     while (this.#dirty.size > 0) {
       const [productId] = this.#dirty;
-      const levels = this.levels();
       // Loading (a restart of the service's processing): its start publishes every product.
-      if (productId === undefined || !levels) return;
+      if (productId === undefined || !this.levels()) return;
+      if (!(await this.#mayPublish())) return;
+      // Read after the wait: the numbers as they are now.
+      const levels = this.levels();
+      if (!levels) return;
       this.#dirty.delete(productId);
       const level = levels[productId] ?? { available: 0, reserved: 0, sold: 0 };
       try {
