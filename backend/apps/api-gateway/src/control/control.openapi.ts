@@ -1,18 +1,8 @@
 import { topics } from '@kafkadog/contracts';
-import { z } from 'zod';
+import { error, fromZod, json, ref, type Schema } from '../http/openapi-schema.js';
 import { ResetRequest } from './reset-request.js';
 
-type Schema = Record<string, unknown>;
-
-const { $schema: _dialect, ...resetRequestSchema } = z.toJSONSchema(ResetRequest, {
-  io: 'input',
-  unrepresentable: 'any',
-});
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema, example?: unknown) => ({
-  content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } },
-});
-const error = (description: string) => ({ description, ...json(ref('Error')) });
+const resetRequestSchema = fromZod(ResetRequest);
 const groupId = {
   name: 'id',
   in: 'path',

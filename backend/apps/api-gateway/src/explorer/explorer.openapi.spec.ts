@@ -29,6 +29,13 @@ describe('OpenAPI document', () => {
     JSON.stringify(document, (key, value: unknown) => {
       if (notOpenApi30.has(key)) problems.push(key);
       if (key === 'type' && (Array.isArray(value) || value === 'null')) problems.push('type');
+      // 3.0 has them as booleans beside minimum/maximum; a number is JSON Schema 2020-12's.
+      if (
+        (key === 'exclusiveMinimum' || key === 'exclusiveMaximum') &&
+        typeof value !== 'boolean'
+      ) {
+        problems.push(key);
+      }
       if (key === '$ref' && typeof value === 'string') {
         const name = value.replace('#/components/schemas/', '');
         if (!(name in schemas)) problems.push(value);

@@ -1,6 +1,5 @@
 import { catalog, topics } from '@kafkadog/contracts';
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
-import { z } from 'zod';
 import { controlPaths, controlSchemas } from '../control/control.openapi.js';
 import { FaultsUpdate } from '../faults/faults.js';
 import { OrderRequest } from '../orders/order-request.js';
@@ -9,16 +8,16 @@ import { scenarioPaths, scenarioSchemas } from '../scenarios/scenarios.openapi.j
 import { systemPaths } from '../system/system.openapi.js';
 import { explorerPaths, explorerSchemas } from '../explorer/explorer.openapi.js';
 import { BODY_LIMIT_BYTES } from './http.config.js';
-import { error, integer, json, nullable, ref, string, type Schema } from './openapi-schema.js';
-
-/** A request body schema, from the same zod schema that validates it. */
-function fromZod(schema: z.ZodType): Schema {
-  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
-    io: 'input',
-    unrepresentable: 'any',
-  });
-  return json;
-}
+import {
+  error,
+  fromZod,
+  integer,
+  json,
+  nullable,
+  ref,
+  string,
+  type Schema,
+} from './openapi-schema.js';
 
 const counts = { type: 'object', additionalProperties: integer };
 
