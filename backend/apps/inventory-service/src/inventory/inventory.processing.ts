@@ -18,12 +18,10 @@ import { StockLedger } from './stock-ledger.js';
  * inventory-service.state.v1) and the stock is a view over all of them (`StockLedger`), derived
  * at load and updated at each decision.
  *
- * A decision depends on the global stock, so redoing one after a crash could come out different
- * (another order took the stock first) and contradict the reply already published. So a decision,
- * once taken, is never taken again: outputs decided for an order whose stored state does not show
- * them yet are "pending"; they count in the stock, and they are emitted again (same event ids)
- * with the next input of that order, which stores them. After a restart the pending outputs are
- * found on inventory.v1 (`PendingOutputs.add` for each record, before the processor starts).
+ * A decision depends on the global stock, so redoing one could come out different (another order
+ * took the stock first). That is safe because a decision's reply and the order's state are
+ * written in one batch: a decision whose reply was published is stored, and a redelivered input
+ * is suppressed by its id; a decision that was not written was never seen, and is taken anew.
  */
 
 const Shortage = InventoryRejected.shape.data.shape.shortages.element;
@@ -59,110 +57,48 @@ export function isInventoryOutput(event: KafkadogEvent): event is InventoryOutpu
   );
 }
 
-/** Outputs decided for orders whose stored state may not show them yet. */
-export class PendingOutputs {
-  readonly #byOrder = new Map<string, InventoryOutput[]>();
-
-  get size(): number {
-    return this.#byOrder.size;
-  }
-
-  orderIds(): IterableIterator<string> {
-    return this.#byOrder.keys();
-  }
-
-  add(event: InventoryOutput): void {
-    const orderId = orderIdOf(event);
-    const list = this.#byOrder.get(orderId) ?? [];
-    if (!list.some((known) => known.id === event.id)) this.#byOrder.set(orderId, [...list, event]);
-  }
-
-  /**
-   * The order's reservation with its pending outputs folded in, and the outputs that changed it:
-   * those the stored `reservation` does not show yet.
-   */
-  resolve(
-    orderId: string,
-    reservation: Reservation | undefined,
-  ): { reservation: Reservation | undefined; unstored: InventoryOutput[] } {
-    let current = reservation;
-    const unstored: InventoryOutput[] = [];
-    for (const event of this.#byOrder.get(orderId) ?? []) {
-      const next = evolveReservation(current, event);
-      if (next !== current) unstored.push(event);
-      current = next;
-    }
-    return { reservation: current, unstored };
-  }
-
-  replace(orderId: string, events: readonly InventoryOutput[]): void {
-    if (events.length > 0) this.#byOrder.set(orderId, [...events]);
-    else this.#byOrder.delete(orderId);
-  }
-
-  /** Forgets the outputs that the orders' stored states show. */
-  prune(stored: (orderId: string) => Reservation | undefined): void {
-    for (const orderId of [...this.#byOrder.keys()]) {
-      this.replace(orderId, this.resolve(orderId, stored(orderId)).unstored);
-    }
-  }
-}
-
-/** The stock at load: every stored order's reservation, with its pending outputs folded in. */
+/** The stock at load: every stored order's reservation. */
 export function loadLedger(
   stored: Iterable<[string, OrderInventory]>,
-  pending: PendingOutputs,
   ledger: StockLedger = new StockLedger(),
 ): StockLedger {
-  const seen = new Set<string>();
-  for (const [orderId, state] of stored) {
-    seen.add(orderId);
-    ledger.set(orderId, pending.resolve(orderId, state.reservation).reservation);
-  }
-  for (const orderId of pending.orderIds()) {
-    if (!seen.has(orderId)) ledger.set(orderId, pending.resolve(orderId, undefined).reservation);
-  }
+  for (const [orderId, state] of stored) ledger.set(orderId, state.reservation);
   return ledger;
 }
 
 export interface InventoryDeciderOptions {
   /** The stock view; built on first use, once the processor has loaded the stored states. */
   readonly ledger: () => StockLedger;
-  readonly pending: PendingOutputs;
   /** Told which products' numbers a decision changed. */
   readonly onStockChanged: (productIds: string[]) => void;
 }
 
 /**
  * The inventory decider over one order's stored state. `decide` takes the stock decision and
- * records it at once, in the ledger and as pending: the processor runs one decide at a time
- * (it is synchronous), so the next decision, of any order, already sees this one's stock.
+ * records it at once in the ledger: the processor runs one decide at a time (it is synchronous),
+ * so the next decision, of any order, already sees this one's stock.
  */
 export function inventoryDecider(
   options: InventoryDeciderOptions,
 ): OrderDecider<OrderInventory, InventoryInput, InventoryOutput> {
-  const { pending } = options;
   return {
     initialState: {},
     decide(state, input) {
       const orderId = orderIdOf(input);
       const ledger = options.ledger();
-      const { reservation, unstored } = pending.resolve(orderId, state.reservation);
-      const fresh = decide(ledger.sliceFor(orderId, reservation), input);
-      pending.replace(orderId, [...unstored, ...fresh]);
-      const after = [input, ...fresh].reduce(evolveReservation, reservation);
+      const outputs = decide(ledger.sliceFor(orderId, state.reservation), input);
+      const after = [input, ...outputs].reduce(evolveReservation, state.reservation);
       const changed = ledger.set(orderId, after);
       if (changed.length > 0) options.onStockChanged(changed);
-      return [...unstored, ...fresh];
+      return outputs;
     },
     evolve(state, event) {
-      const { reservation } = pending.resolve(orderIdOf(event), state.reservation);
-      return { reservation: evolveReservation(reservation, event) };
+      return { reservation: evolveReservation(state.reservation, event) };
     },
   };
 }
 
-function orderIdOf(event: InventoryInput | InventoryOutput): string {
+function orderIdOf(event: InventoryInput): string {
   if (event.orderId === undefined) throw new TypeError(`${event.type} ${event.id} has no orderId`);
   return event.orderId;
 }

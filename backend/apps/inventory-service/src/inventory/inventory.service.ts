@@ -1,8 +1,6 @@
 import { parseEvent, topics } from '@kafkadog/contracts';
 import {
-  describeError,
   KafkadogError,
-  readToEnd,
   retryGroupId,
   tailTopics,
   type EventMeta,
@@ -28,16 +26,13 @@ import type { InventoryInput, Reservation } from './inventory.decider.js';
 import {
   inventoryDecider,
   isInventoryInput,
-  isInventoryOutput,
   loadLedger,
   OrderInventory,
-  PendingOutputs,
 } from './inventory.processing.js';
 import type { StockLedger, StockRow } from './stock-ledger.js';
 import { StockPublisher } from './stock-publisher.js';
 
 const GROUP_ID = 'inventory-service';
-const PRUNE_INTERVAL_MS = 10_000;
 
 /**
  * Reserves stock for orders through the order processor (see `inventory.processing.ts`):
@@ -53,13 +48,11 @@ const PRUNE_INTERVAL_MS = 10_000;
  *
  * Taking over (or starting), in this order: wait until the previous holder has left the
  * processing groups (its last decision is written by then; a killed one is dropped by Kafka after
- * its session timeout); follow the fault switches until caught up; read inventory.v1 for
- * decisions the stored states may not show yet (a crash between publishing and storing); load the
- * states and join the group (processor.start); derive the stock; publish every product's stock.
+ * its session timeout); follow the fault switches until caught up; load the states and join the
+ * group (processor.start); derive the stock; publish every product's stock.
  */
 @Injectable()
 export class InventoryService implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly #pending = new PendingOutputs();
   readonly #publisher: StockPublisher;
   #processor: OrderProcessor<OrderInventory, InventoryInput> | undefined;
   #ledger: StockLedger | undefined;
@@ -69,7 +62,6 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     throw new KafkadogError('NOT_LEASE_HOLDER', 'inventory processing is not running here');
   };
   #failureRate: number;
-  #pruneTimer: NodeJS.Timeout | undefined;
   #active: SingleActive | undefined;
   #ready = false;
 
@@ -139,7 +131,6 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
 
   async #stop(): Promise<void> {
     this.#ready = false;
-    clearInterval(this.#pruneTimer);
     await this.#processor?.close();
     await this.#faults?.close();
     this.#processor = undefined;
@@ -178,15 +169,12 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     // Before the first order: a configured failure rate must apply from the first event on.
     await this.#faults.caughtUp;
 
-    await this.#readPublishedDecisions();
-
     this.#processor = createOrderProcessor(this.kafka, {
       groupId: GROUP_ID,
       topics: [topics.orders, topics.outcomes],
       accepts: isInventoryInput,
       decider: inventoryDecider({
         ledger: () => this.#requireLedger(),
-        pending: this.#pending,
         onStockChanged: (productIds) => this.#publisher.changed(productIds),
       }),
       stateTopic: topics.inventoryState,
@@ -194,15 +182,17 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
       retry: this.config.retry,
       beforeDecide: (event, meta) => this.#maybeFail(event, meta),
       fence,
+      // Read from the state topic again (after a batch failed): the stock is derived anew.
+      onStateRead: () => {
+        this.#ledger = undefined;
+      },
     });
     await this.#processor.start();
 
     const ledger = this.#requireLedger();
-    this.#prune();
     this.#ready = true;
     logger.info('stock loaded', {
       orders: [...this.#processor.states()].length,
-      pending: this.#pending.size,
       available: ledger
         .rows()
         .map((row) => `${row.productId}=${row.available}`)
@@ -210,7 +200,6 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     });
     // Once for every product at start: corrects any change a crash kept from being published.
     this.#publisher.changed(Object.keys(ledger.stock));
-    this.#pruneTimer = setInterval(() => this.#prune(), PRUNE_INTERVAL_MS);
   }
 
   #maybeFail(event: InventoryInput, meta: EventMeta): void {
@@ -223,25 +212,6 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     );
   }
 
-  /** Decisions on inventory.v1 become pending until the stored states show them (see prune). */
-  async #readPublishedDecisions(): Promise<void> {
-    const started = Date.now();
-    const read = await readToEnd({
-      brokers: this.kafka.brokers,
-      topics: [topics.inventory.name],
-      clientId: `${GROUP_ID}.decisions`,
-      logger: this.kafka.logger,
-      onRecord: (record) => {
-        const parsed = parseEvent(record.value, topics.inventory);
-        if (parsed.ok && isInventoryOutput(parsed.event)) this.#pending.add(parsed.event);
-      },
-    });
-    this.kafka.logger.info('read the decisions published on inventory.v1', {
-      records: read,
-      ms: Date.now() - started,
-    });
-  }
-
   /** Built once the processor has loaded the stored states (its first decision needs it). */
   #requireLedger(): StockLedger {
     if (this.#ledger) return this.#ledger;
@@ -249,17 +219,7 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     if (!processor?.ready) {
       throw new KafkadogError('NOT_READY', 'the stock is not loaded yet', { retriable: true });
     }
-    this.#ledger = loadLedger(processor.states(), this.#pending);
+    this.#ledger = loadLedger(processor.states());
     return this.#ledger;
-  }
-
-  #prune(): void {
-    const processor = this.#processor;
-    if (!processor) return;
-    try {
-      this.#pending.prune((orderId) => processor.stateOf(orderId)?.reservation);
-    } catch (error) {
-      this.kafka.logger.warn('could not prune pending decisions', { error: describeError(error) });
-    }
   }
 }

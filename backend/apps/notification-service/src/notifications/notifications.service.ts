@@ -77,8 +77,6 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
         },
         stateTopic: notificationConfig.state,
         stateSchema: NotificationStateSchema,
-        // Decisions read only their order's state: the partitions run side by side.
-        parallelPartitions: true,
         effectGuarantee: 'at-most-once',
         effect: (email, outcome) => {
           this.#mail.log(emailLine(email, outcome.orderId ?? outcome.correlationId));

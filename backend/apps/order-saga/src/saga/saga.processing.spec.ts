@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '@kafkadog/contracts';
 import { describe, expect, it } from 'vitest';
-import type { SagaInput, SagaOutput, SagaState, SagaTimeout } from './saga.decider.js';
 import {
-  DecidedOutcomes,
-  sagaDecider,
-  SagaStateSchema,
-  timeoutsToApply,
-  UNSTORED_GRACE_MS,
-} from './saga.processing.js';
+  dueTimeouts,
+  type SagaInput,
+  type SagaOutput,
+  type SagaState,
+  type SagaTimeout,
+} from './saga.decider.js';
+import { sagaDecider, SagaStateSchema } from './saga.processing.js';
 
 const placedAt = Date.parse('2025-01-01T12:00:00.000Z');
 const timeoutMs = 30_000;
@@ -50,44 +50,42 @@ function order() {
 const inputIdOf = (input: SagaInput) => ('id' in input ? input.id : `timeout:${input.orderId}`);
 
 /**
- * order-saga in miniature: what `createOrderProcessor` does with the decider, with a state topic
- * and orders.outcome.v1 that survive a "crash", and memory that does not.
+ * order-saga in miniature: what `createOrderProcessor` does with the decider, where a batch's
+ * outcomes and states are written together or not at all, with a state topic and
+ * orders.outcome.v1 that survive a "crash", and memory that does not.
  */
 class Saga {
   readonly published: SagaOutput[] = [];
   readonly stored = new Map<string, { state: SagaState; applied: string[] }>();
-  #decided = new DecidedOutcomes();
-  #decider = sagaDecider(this.#decided);
+  readonly #decider = sagaDecider;
 
-  handle(input: SagaInput, fault?: 'crash' | 'failEffects'): void {
-    const orderId = input.orderId!;
-    const current = this.stored.get(orderId) ?? { state: this.#decider.initialState, applied: [] };
-    if (current.applied.includes(inputIdOf(input))) return;
-    const outputs = this.#decider.decide(current.state, input as never);
-    const state = [input, ...outputs].reduce(
-      (s: SagaState, e) => this.#decider.evolve(s, e as never),
-      current.state,
-    );
-    if (fault === 'failEffects') return;
+  /** A batch; `crash`: the process dies after deciding, before the batch is written. */
+  handle(inputs: SagaInput[], fault?: 'crash'): void {
+    const memory = new Map(this.stored);
+    const outputs: SagaOutput[] = [];
+    for (const input of inputs) {
+      const orderId = input.orderId!;
+      const current = memory.get(orderId) ?? { state: this.#decider.initialState, applied: [] };
+      if (current.applied.includes(inputIdOf(input))) continue;
+      const decided = this.#decider.decide(current.state, input as never);
+      const state = [input, ...decided].reduce(
+        (s: SagaState, e) => this.#decider.evolve(s, e as never),
+        current.state,
+      );
+      memory.set(orderId, {
+        state: SagaStateSchema.parse(state),
+        applied: [...current.applied, inputIdOf(input)],
+      });
+      outputs.push(...decided);
+    }
+    if (fault === 'crash') return;
     this.published.push(...outputs);
-    if (fault === 'crash') return this.restart();
-    this.stored.set(orderId, {
-      state: SagaStateSchema.parse(state),
-      applied: [...current.applied, inputIdOf(input)],
-    });
-  }
-
-  restart(): void {
-    this.#decided = new DecidedOutcomes();
-    for (const outcome of this.published) this.#decided.add(outcome, 0);
-    this.#decider = sagaDecider(this.#decided);
-    this.#decided.prune((id) => this.stored.get(id)?.state);
+    for (const [orderId, stored] of memory) this.stored.set(orderId, stored);
   }
 
   tick(now: number): void {
-    const states = [...this.stored].map(([id, { state }]): [string, SagaState] => [id, state]);
-    for (const timeout of timeoutsToApply(states, this.#decided, now, timeoutMs))
-      this.handle(timeout);
+    const states = new Map([...this.stored].map(([id, { state }]) => [id, state]));
+    this.handle(dueTimeouts(states, now, timeoutMs));
   }
 
   outcomesOf(orderId: string) {
@@ -100,8 +98,7 @@ describe('saga outcomes through the order processor', () => {
     const saga = new Saga();
     const ok = order();
     const no = order();
-    for (const input of [ok.placed, ok.authorized, ok.reserved, no.placed, no.declined])
-      saga.handle(input);
+    saga.handle([ok.placed, ok.authorized, ok.reserved, no.placed, no.declined]);
 
     expect(saga.outcomesOf(ok.orderId).map((e) => e.type)).toEqual(['OrderCompleted']);
     expect(saga.outcomesOf(no.orderId)).toMatchObject([
@@ -110,66 +107,50 @@ describe('saga outcomes through the order processor', () => {
     expect(saga.stored.get(ok.orderId)?.state.outcome).toBe('completed');
   });
 
-  it('given a crash after an outcome was published, when another reply is read before the redelivery, then no second outcome', () => {
+  it('given a crash before an outcome was written, when the replies come back in another order, then one outcome', () => {
     const saga = new Saga();
     const o = order();
-    saga.handle(o.placed);
-    saga.handle(o.declined, 'crash');
+    saga.handle([o.placed]);
+    saga.handle([o.declined, o.rejected], 'crash');
+    expect(saga.outcomesOf(o.orderId)).toEqual([]);
 
-    saga.handle(o.rejected); // another topic: may come first after the restart
-    saga.handle(o.declined); // the redelivery
+    saga.handle([o.rejected, o.declined]); // the redelivery: another topic may come first
 
-    const outcomes = saga.outcomesOf(o.orderId);
-    expect(new Set(outcomes.map((e) => e.id)).size).toBe(1);
-    expect(outcomes[0]).toMatchObject({ type: 'OrderCancelled', data: { reasons: ['payment'] } });
+    expect(saga.outcomesOf(o.orderId)).toMatchObject([
+      { type: 'OrderCancelled', data: { reasons: ['inventory'] } },
+    ]);
     expect(saga.stored.get(o.orderId)?.state.outcome).toBe('cancelled');
   });
 
-  it('given a crash after a timeout cancelled an order, when both replies come late, then it stays cancelled', () => {
+  it('given one batch with two replies of an order, then the second sees the first and one outcome goes out', () => {
     const saga = new Saga();
     const o = order();
-    saga.handle(o.placed);
-    saga.handle(o.authorized);
-    saga.handle(o.timeout, 'crash');
+    saga.handle([o.placed, o.authorized, o.reserved, o.reserved]);
 
-    saga.handle(o.reserved);
+    expect(saga.outcomesOf(o.orderId).map((e) => e.type)).toEqual(['OrderCompleted']);
+  });
 
-    expect(saga.outcomesOf(o.orderId).map((e) => e.type)).toEqual([
-      'OrderCancelled',
-      'OrderCancelled', // the same event again (same id), now stored with the reply
-    ]);
-    expect(new Set(saga.outcomesOf(o.orderId).map((e) => e.id)).size).toBe(1);
+  it('given a timeout that cancelled an order, when the last reply comes late, then it stays cancelled', () => {
+    const saga = new Saga();
+    const o = order();
+    saga.handle([o.placed, o.authorized]);
+    saga.tick(placedAt + timeoutMs);
+
+    saga.handle([o.reserved]);
+
+    expect(saga.outcomesOf(o.orderId).map((e) => e.type)).toEqual(['OrderCancelled']);
     expect(saga.stored.get(o.orderId)?.state).toMatchObject({
       outcome: 'cancelled',
       inventory: { ok: true },
     });
   });
-
-  it('given an outcome whose publish failed, when the tick comes after the grace period, then it is published and stored', () => {
-    const saga = new Saga();
-    const o = order();
-    const now = Date.now();
-    saga.handle({ ...o.placed, occurredAt: new Date(now).toISOString() }); // not due for a timeout
-    saga.handle(o.authorized);
-    saga.handle(o.reserved, 'failEffects');
-    // The decision is stamped with the clock when it was taken, which may be past `now`.
-    const decidedBy = Date.now();
-
-    saga.tick(now);
-    expect(saga.outcomesOf(o.orderId)).toEqual([]);
-    saga.tick(decidedBy + UNSTORED_GRACE_MS + 1);
-
-    expect(saga.outcomesOf(o.orderId).map((e) => e.type)).toEqual(['OrderCompleted']);
-    expect(saga.stored.get(o.orderId)?.state.outcome).toBe('completed');
-  });
 });
 
-describe('timeouts to apply', () => {
-  it('lists orders past their deadline, and only once', () => {
+describe('timeouts', () => {
+  it('cancel orders past their deadline, and only once', () => {
     const saga = new Saga();
     const late = order();
-    saga.handle(late.placed);
-    saga.handle(late.authorized);
+    saga.handle([late.placed, late.authorized]);
 
     saga.tick(placedAt + timeoutMs - 1);
     expect(saga.outcomesOf(late.orderId)).toEqual([]);
@@ -178,25 +159,6 @@ describe('timeouts to apply', () => {
 
     expect(saga.outcomesOf(late.orderId)).toMatchObject([
       { type: 'OrderCancelled', data: { reasons: ['timeout'], details: ['no_reply: inventory'] } },
-    ]);
-  });
-
-  it('leaves an outcome decided moments ago to its own write', () => {
-    const decided = new DecidedOutcomes();
-    const o = order();
-    const now = Date.now();
-    decided.add(
-      createEvent(
-        'OrderCompleted',
-        { customerEmail: 'a@example.com', items: o.placed.data.items, total: 1 },
-        { orderId: o.orderId },
-      ),
-      now,
-    );
-
-    expect(timeoutsToApply([], decided, now + 1_000, timeoutMs)).toEqual([]);
-    expect(timeoutsToApply([], decided, now + UNSTORED_GRACE_MS + 1, timeoutMs)).toMatchObject([
-      { orderId: o.orderId },
     ]);
   });
 });

@@ -1,5 +1,5 @@
-import { parseEvent, topics, type TopicSpec } from '@kafkadog/contracts';
-import { describeError, readToEnd } from '@kafkadog/kafka';
+import { topics, type TopicSpec } from '@kafkadog/contracts';
+import { describeError } from '@kafkadog/kafka';
 import {
   createOrderProcessor,
   HealthRegistry,
@@ -15,22 +15,14 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { SAGA_CONFIG, type SagaConfig } from './saga.config.js';
-import type { SagaState, SagaTimeout } from './saga.decider.js';
-import {
-  DecidedOutcomes,
-  isSagaEvent,
-  isSagaOutput,
-  sagaDecider,
-  SagaStateSchema,
-  timeoutsToApply,
-  type SagaEvent,
-} from './saga.processing.js';
+import { dueTimeouts, type SagaState } from './saga.decider.js';
+import { isSagaEvent, sagaDecider, SagaStateSchema, type SagaEvent } from './saga.processing.js';
 
 const GROUP_ID = 'order-saga';
 const inputTopics: readonly TopicSpec[] = [topics.orders, topics.payments, topics.inventory];
 const TICK_MS = 1_000;
-/** Timeouts applied at once (each waits for a publish and a state write). */
-const TIMEOUT_CONCURRENCY = 16;
+/** Timeouts applied in one batch, at most. */
+const TIMEOUTS_PER_BATCH = 500;
 
 /**
  * The choreography saga: correlates each order's OrderPlaced with the payment and inventory
@@ -41,7 +33,6 @@ const TIMEOUT_CONCURRENCY = 16;
  */
 @Injectable()
 export class SagaService implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly #decided = new DecidedOutcomes();
   #processor: OrderProcessor<SagaState, SagaEvent> | undefined;
   #starting: BackgroundStart | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -83,20 +74,15 @@ export class SagaService implements OnApplicationBootstrap, OnApplicationShutdow
         topics.dlq,
         topics.sagaState,
       ]);
-      await this.#readDecidedOutcomes();
       this.#processor = createOrderProcessor(this.kafka, {
         groupId: GROUP_ID,
         topics: inputTopics,
         accepts: isSagaEvent,
-        decider: sagaDecider(this.#decided),
+        decider: sagaDecider,
         stateTopic: topics.sagaState,
         stateSchema: SagaStateSchema,
-        // Decisions read only their order's state: the partitions run side by side.
-        parallelPartitions: true,
       });
       await this.#processor.start();
-      const processor = this.#processor;
-      this.#decided.prune((orderId) => processor.stateOf(orderId));
       this.#catchUpTargets = await this.#logEnds();
       this.#timer = setInterval(() => this.#tick(), TICK_MS);
     } catch (error) {
@@ -111,26 +97,6 @@ export class SagaService implements OnApplicationBootstrap, OnApplicationShutdow
     await this.#processor?.close();
     this.#processor = undefined;
     this.#caughtUp = false;
-  }
-
-  /** Outcomes already on orders.outcome.v1: decided, whatever the stored states say. */
-  async #readDecidedOutcomes(): Promise<void> {
-    const started = Date.now();
-    const read = await readToEnd({
-      brokers: this.kafka.brokers,
-      topics: [topics.outcomes.name],
-      clientId: `${GROUP_ID}.outcomes`,
-      logger: this.kafka.logger,
-      onRecord: (record) => {
-        const parsed = parseEvent(record.value, topics.outcomes);
-        if (parsed.ok && isSagaOutput(parsed.event))
-          this.#decided.add(parsed.event, record.timestamp);
-      },
-    });
-    this.kafka.logger.info('read the outcomes published on orders.outcome.v1', {
-      records: read,
-      ms: Date.now() - started,
-    });
   }
 
   #tick(): void {
@@ -156,37 +122,19 @@ export class SagaService implements OnApplicationBootstrap, OnApplicationShutdow
         timeoutMs: this.config.timeoutMs,
       });
     }
-    this.#decided.prune((orderId) => processor.stateOf(orderId));
     // Every instance loads every order's state, but only the owner of an order's partition
     // times it out: the same member that handles its replies, so the two never race.
-    const due = timeoutsToApply(
-      processor.states(),
-      this.#decided,
-      Date.now(),
-      this.config.timeoutMs,
-    ).filter((timeout) => processor.owns(timeout.orderId));
-    for (let i = 0; i < due.length; i += TIMEOUT_CONCURRENCY) {
-      await Promise.all(
-        due
-          .slice(i, i + TIMEOUT_CONCURRENCY)
-          .map((timeout) => this.#applyTimeout(processor, timeout)),
-      );
-    }
-  }
-
-  async #applyTimeout(
-    processor: OrderProcessor<SagaState, SagaEvent>,
-    timeout: SagaTimeout,
-  ): Promise<void> {
-    try {
+    const due = dueTimeouts(new Map(processor.states()), Date.now(), this.config.timeoutMs)
+      .filter((timeout) => processor.owns(timeout.orderId))
       // The processor's input type is the Kafka events; its decider (sagaDecider) takes the
       // timeout too. One timeout input per order: a second one is suppressed by its id.
-      await processor.apply(timeout.orderId, `timeout:${timeout.orderId}`, timeout as never);
-    } catch (error) {
-      this.kafka.logger.warn('could not apply a saga timeout; trying at the next tick', {
-        order: timeout.orderId,
-        error: describeError(error),
-      });
+      .map((timeout) => ({
+        orderId: timeout.orderId,
+        inputId: `timeout:${timeout.orderId}`,
+        input: timeout as never,
+      }));
+    for (let i = 0; i < due.length; i += TIMEOUTS_PER_BATCH) {
+      await processor.applyAll(due.slice(i, i + TIMEOUTS_PER_BATCH));
     }
   }
 

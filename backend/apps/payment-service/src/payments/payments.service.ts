@@ -95,8 +95,6 @@ export class PaymentsService implements OnApplicationBootstrap, OnApplicationShu
         },
         stateTopic: paymentConfig.state,
         stateSchema: PaymentStateSchema,
-        // Decisions read only their order's state: the partitions run side by side.
-        parallelPartitions: true,
       });
       await this.#processor.start();
     } catch (error) {

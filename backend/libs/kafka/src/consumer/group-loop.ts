@@ -24,11 +24,13 @@ export interface GroupLoopOptions extends GroupTuning {
   readonly fromBeginning: boolean;
   readonly logger: Logger;
   /**
-   * Does everything a record needs before its offset may be committed. It throws only when it
-   * cannot finish (an abort on close, a bug): the record is then not committed and is tried again.
+   * Does everything a batch of records (in offset order within each partition) needs before
+   * their offsets may be committed, and returns how many of them, from the first, it finished;
+   * the others come again at the head of the next batch. It throws only when it cannot finish
+   * (an abort on close, a bug): the batch is then not committed and is tried again.
    */
-  readonly process: (record: ConsumedRecord, signal: AbortSignal) => Promise<void>;
-  /** See EventConsumerOptions.fence: asked before each record; while it throws, the record waits. */
+  readonly processBatch: (records: ConsumedRecord[], signal: AbortSignal) => Promise<number>;
+  /** See EventConsumerOptions.fence: asked before each batch; while it throws, the batch waits. */
   readonly fence?: () => void;
 }
 
@@ -36,15 +38,18 @@ export interface GroupLoopOptions extends GroupTuning {
 // 10 s keeps that pause short while leaving room for GC pauses (the broker's minimum is 6 s).
 // Heartbeats run beside processing, so a slow handler does not expire a session.
 const defaults = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 3_000, maxWaitMs: 1_000 };
-/** With parallelPartitions: records handed to the lanes and not finished yet, at most. */
-const MAX_IN_FLIGHT = 64;
+/** A batch is what the consumer has fetched, up to this many records and bytes. */
+const MAX_BATCH_RECORDS = 500;
+const MAX_BATCH_BYTES = 1024 * 1024;
 // Waits between attempts to reopen a failed stream or to redo a record that could not finish.
 const recoveryBackoff = { baseMs: 500, factor: 2, maxMs: 30_000, jitter: 0.2 };
 
 /**
- * The consumer-group machinery shared by the event consumer and the retry worker: one record at
- * a time in stream order (so each partition's records are handled in order), its offset committed
- * only after `process` finished, the stream reopened when a rebalance or a broker breaks it.
+ * The consumer-group machinery shared by the event consumer and the retry worker: a batch at a
+ * time, made of what the consumer has already fetched (never waiting for more), in stream order
+ * (so each partition's records are handled in order); one commit per batch, for every partition
+ * in it, only after `processBatch` finished; the stream reopened when a rebalance or a broker
+ * breaks it.
  */
 export class GroupLoop {
   readonly #options: GroupLoopOptions;
@@ -192,81 +197,69 @@ export class GroupLoop {
   }
 
   async #drain(stream: ClientStream): Promise<void> {
-    if (!this.#options.parallelPartitions) {
-      for await (const message of stream as AsyncIterable<ClientMessage>) {
-        if (this.#abort.signal.aborted) return;
-        if (this.#isStale(message, stream)) continue;
-        await this.#handle(message);
-      }
-      return;
-    }
-    // One lane per partition: a chain of its records, run one after the other, while the lanes
-    // of different partitions run side by side. A lane that fails (a commit that cannot be
-    // made, a close) ends the stream, and the loop reopens it from the committed offsets.
-    const lanes = new Map<string, Promise<void>>();
-    const inFlight = new Set<Promise<void>>();
-    let failure: { error: unknown } | undefined;
+    let carried: ClientMessage[] = [];
+    const batches = batchesOf(stream, this.#abort.signal);
     try {
-      for await (const message of stream as AsyncIterable<ClientMessage>) {
-        if (this.#abort.signal.aborted || failure) break;
-        if (this.#isStale(message, stream)) continue;
-        const key = `${message.topic}:${message.partition}`;
-        const lane = (lanes.get(key) ?? Promise.resolve()).then(async () => {
-          // Checked again when its turn comes: the partition may have changed hands meanwhile.
-          if (!this.#isStale(message, stream)) await this.#handle(message);
-        });
-        lanes.set(key, lane);
-        inFlight.add(lane);
-        lane.then(
-          () => inFlight.delete(lane),
-          (error: unknown) => {
-            inFlight.delete(lane);
-            failure ??= { error };
-            void stream.close().catch(() => {});
-          },
-        );
-        while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight).catch(() => {});
+      for (;;) {
+        const fetched = await batches.next(carried.length);
+        if (fetched === undefined || this.#abort.signal.aborted) return;
+        const messages = [...carried, ...fetched].filter((m) => !this.#isStale(m, stream));
+        carried = await this.#handle(messages);
       }
     } finally {
-      await Promise.allSettled(lanes.values());
+      batches.stop();
     }
-    if (failure) throw failure.error;
   }
 
-  /** Processes one record (unless this instance did already) and commits its offset. */
-  async #handle(message: ClientMessage): Promise<void> {
-    const partitionKey = `${message.topic}:${message.partition}`;
-    const position = this.#positions.get(partitionKey);
-    if (position !== undefined && message.offset < position) {
+  /**
+   * Processes a batch (except the records this instance did already) and commits it. Returns the
+   * records `processBatch` left for later.
+   */
+  async #handle(messages: ClientMessage[]): Promise<ClientMessage[]> {
+    if (messages.length === 0) return [];
+    const fresh = messages.filter((message) => {
+      const position = this.#positions.get(`${message.topic}:${message.partition}`);
       // Processed here already; only its commit may have been lost to the rebalance.
-      await this.#commit(message);
-      return;
+      return position === undefined || message.offset >= position;
+    });
+    let done = 0;
+    if (fresh.length > 0) {
+      const records = fresh.map(fromMessage);
+      done = await retry(
+        () => {
+          this.#options.fence?.();
+          return this.#options.processBatch(records, this.#abort.signal);
+        },
+        {
+          shouldRetry: (error) => !isAbortError(error),
+          signal: this.#abort.signal,
+          backoff: recoveryBackoff,
+          onRetry: ({ attempt, delayMs, error }) =>
+            this.#options.logger.error('could not finish a batch; trying it again', {
+              group: this.#options.groupId,
+              records: records.length,
+              from: `${records[0]?.topic}[${records[0]?.partition}]@${records[0]?.offset}`,
+              attempt,
+              nextInMs: delayMs,
+              error: describeError(error),
+            }),
+        },
+      );
+      this.#records += done;
     }
-    this.#records++;
-    const record = fromMessage(message);
-    await retry(
-      () => {
-        this.#options.fence?.();
-        return this.#options.process(record, this.#abort.signal);
-      },
-      {
-        shouldRetry: (error) => !isAbortError(error),
-        signal: this.#abort.signal,
-        backoff: recoveryBackoff,
-        onRetry: ({ attempt, delayMs, error }) =>
-          this.#options.logger.error('could not finish a record; trying it again', {
-            group: this.#options.groupId,
-            topic: record.topic,
-            partition: record.partition,
-            offset: record.offset,
-            attempt,
-            nextInMs: delayMs,
-            error: describeError(error),
-          }),
-      },
-    );
-    this.#positions.set(partitionKey, message.offset + 1n);
-    await this.#commit(message);
+    const finished = new Set(fresh.slice(0, done));
+    const left = fresh.slice(done);
+    // Everything before the first record left for later is finished, partition by partition.
+    const blocked = new Set(left.map((m) => `${m.topic}:${m.partition}`));
+    const last = new Map<string, ClientMessage>();
+    for (const message of messages) {
+      const key = `${message.topic}:${message.partition}`;
+      if (blocked.has(key) && !finished.has(message)) continue;
+      if (finished.has(message)) this.#positions.set(key, message.offset + 1n);
+      last.set(key, message);
+    }
+    await this.#commit([...last.values()]);
+    return left;
   }
 
   /**
@@ -284,46 +277,50 @@ export class GroupLoop {
   }
 
   /**
-   * Commits the offset after `message`, unless its partition changed hands since it was fetched
-   * (another member may have committed further meanwhile, and the classic protocol would accept
-   * our older offset and move the group back). Whoever owns the partition now resumes from the
-   * group's offset; if that is this member, the record comes again and is only committed.
+   * Commits the offset after each message (the last of its partition in a batch), in one request,
+   * except where the partition changed hands since it was fetched (another member may have
+   * committed further meanwhile, and the classic protocol would accept our older offset and move
+   * the group back). Whoever owns the partition now resumes from the group's offset; if that is
+   * this member, the record comes again and is only committed.
    *
    * The commit goes to the client directly, not through `message.commit()`: that one is queued
    * while the member rejoins and sent afterwards under the new generation, the very case above.
    */
-  async #commit(message: ClientMessage): Promise<void> {
-    const { topic, partition } = message;
+  async #commit(messages: readonly ClientMessage[]): Promise<void> {
+    if (messages.length === 0) return;
     await retry(
       async () => {
-        if (this.#changedHands(message)) {
+        const owned = messages.filter((message) => !this.#changedHands(message));
+        if (owned.length < messages.length) {
           this.#options.logger.info('partition changed hands during processing; not committing', {
             group: this.#options.groupId,
+            partitions: messages
+              .filter((message) => !owned.includes(message))
+              .map((m) => `${m.topic}[${m.partition}]@${m.offset}`)
+              .join(' '),
+          });
+        }
+        if (owned.length === 0) return;
+        await this.#client.commit({
+          offsets: owned.map(({ topic, partition, offset, leaderEpoch }) => ({
             topic,
             partition,
-            offset: message.offset,
-          });
-          return;
-        }
-        await this.#client.commit({
-          offsets: [
-            { topic, partition, offset: message.offset + 1n, leaderEpoch: message.leaderEpoch },
-          ],
+            offset: offset + 1n,
+            leaderEpoch,
+          })),
         });
         this.#commits++;
       },
       {
         // The client itself rejoins and retries on a rejoin error; what comes back is final: the
-        // stream reopens and the record is delivered again (at least once).
+        // stream reopens and the records are delivered again (at least once).
         shouldRetry: (error) => findErrorBy(error as Error, 'needsRejoin', true) === null,
         attempts: 5,
         backoff: { baseMs: 200, factor: 2, maxMs: 2_000, jitter: 0.2 },
         onRetry: ({ attempt, error }) =>
           this.#options.logger.warn('offset commit failed, trying again', {
             group: this.#options.groupId,
-            topic,
-            partition,
-            offset: message.offset,
+            partitions: messages.map((m) => `${m.topic}[${m.partition}]@${m.offset}`).join(' '),
             attempt,
             error: describeError(error),
           }),
@@ -404,4 +401,51 @@ function definedOnly(tuning: GroupTuning): GroupTuning {
       maxWaitMs: tuning.maxWaitMs,
     }).filter(([, value]) => value !== undefined),
   );
+}
+
+/**
+ * The records the stream has fetched, a batch at a time: what is buffered now (up to a count and
+ * a size), or, when nothing is, the next records to arrive. `undefined` once the stream ended.
+ */
+function batchesOf(stream: ClientStream, signal: AbortSignal) {
+  let wake: (() => void) | undefined;
+  let failure: { error: unknown } | undefined;
+  const onReadable = () => wake?.();
+  const onError = (error: unknown) => {
+    failure ??= { error };
+    wake?.();
+  };
+  stream.on('readable', onReadable);
+  stream.on('end', onReadable);
+  stream.on('close', onReadable);
+  stream.on('error', onError);
+  signal.addEventListener('abort', onReadable);
+  return {
+    async next(already: number): Promise<ClientMessage[] | undefined> {
+      for (;;) {
+        if (failure) throw failure.error;
+        const batch: ClientMessage[] = [];
+        let bytes = 0;
+        while (already + batch.length < MAX_BATCH_RECORDS && bytes < MAX_BATCH_BYTES) {
+          const message = stream.read() as ClientMessage | null;
+          if (message === null) break;
+          batch.push(message);
+          bytes += (message.value?.length ?? 0) + (message.key?.length ?? 0);
+        }
+        if (batch.length > 0 || already > 0) return batch;
+        if (stream.readableEnded || stream.destroyed || signal.aborted) return undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    },
+    stop() {
+      stream.off('readable', onReadable);
+      stream.off('end', onReadable);
+      stream.off('close', onReadable);
+      stream.off('error', onError);
+      signal.removeEventListener('abort', onReadable);
+    },
+  };
 }

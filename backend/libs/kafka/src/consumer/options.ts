@@ -55,8 +55,5 @@ export function tuning(options: GroupTuning): GroupTuning {
       ? {}
       : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
-    ...(options.parallelPartitions === undefined
-      ? {}
-      : { parallelPartitions: options.parallelPartitions }),
   };
 }

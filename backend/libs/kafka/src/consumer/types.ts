@@ -6,6 +6,7 @@ import type { KafkaMetrics } from '../metrics/index.js';
 import type { EventProducer } from '../producer/index.js';
 import type { SourcePosition } from '../records/index.js';
 import type { RetryPolicy } from '../retry/policy.js';
+import type { BatchOutput } from './batch.js';
 
 /** What a handler learns about the record an event came in. */
 export interface EventMeta {
@@ -26,11 +27,23 @@ export interface EventMeta {
 }
 
 /**
- * Applies an event. Resolving means its effects are durable: the offset is committed after it.
- * Throwing a retriable error (see `isRetriable`) sends the event to the retry topic; any other
- * error sends it to the dead-letter topic.
+ * Applies an event. What it adds to `out` (events to publish, state to store) is written with the
+ * rest of its batch, in one produce, before the batch's offsets are committed; anything else it
+ * does itself must be durable when it resolves. Throwing a retriable error (see `isRetriable`)
+ * sends the event to the retry topic; any other error sends it to the dead-letter topic. It must
+ * not add to `out` before it may throw.
  */
-export type EventHandler = (event: KafkadogEvent, meta: EventMeta) => Promise<void> | void;
+export type EventHandler = (
+  event: KafkadogEvent,
+  meta: EventMeta,
+  out: BatchOutput,
+) => Promise<void> | void;
+
+/**
+ * Runs around each batch: e.g. to hold a lock shared with other consumers of the same state, and
+ * to catch up with it first. `work` decides the batch and writes it.
+ */
+export type BatchScope = <T>(work: () => Promise<T>) => Promise<T>;
 
 /** Consumer group tuning; the defaults suit a local single broker. */
 export interface GroupTuning {
@@ -39,12 +52,6 @@ export interface GroupTuning {
   readonly heartbeatIntervalMs?: number;
   /** How long the broker holds a fetch open while there is nothing to return. */
   readonly maxWaitMs?: number;
-  /**
-   * Process the records of different partitions at the same time, still one at a time and in
-   * order within each partition. Only for handlers whose effects may interleave across
-   * partitions (per-order state, with a lock per order); default false: one record at a time.
-   */
-  readonly parallelPartitions?: boolean;
 }
 
 export interface EventConsumerOptions extends GroupTuning {
@@ -73,12 +80,14 @@ export interface EventConsumerOptions extends GroupTuning {
   /** Overrides which handler errors are worth a retry. Defaults to `isRetriable`. */
   readonly isRetriable?: (error: unknown) => boolean;
   /**
-   * Asked before each record: throws while this instance may not process records, e.g. when it
-   * no longer surely holds its service's lease (see Lease.current). The record is then neither
-   * processed nor committed: it waits and is tried again, until the fence lets it through or the
-   * consumer closes.
+   * Asked before each batch and before its write: throws while this instance may not process
+   * records, e.g. when it no longer surely holds its service's lease (see Lease.current). The batch
+   * then waits, unwritten and uncommitted, and is tried again, until the fence lets it through or
+   * the consumer closes.
    */
   readonly fence?: () => void;
+  /** See BatchScope; by default a batch runs on its own. */
+  readonly batchScope?: BatchScope;
   readonly logger?: Logger;
   readonly metrics?: KafkaMetrics;
 }
@@ -102,7 +111,7 @@ export interface EventConsumer {
   /** Joins the group and starts consuming; resolves once the group's offsets are known. */
   start(): Promise<void>;
   /**
-   * Stops fetching, lets the record in flight finish and commit, then leaves the group so its
+   * Stops fetching, lets the batch in flight finish and commit, then leaves the group so its
    * partitions move to the other members at once.
    */
   close(): Promise<void>;

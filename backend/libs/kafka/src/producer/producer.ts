@@ -11,6 +11,7 @@ import { describeError, isRetriable, KafkadogError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import { createKafkaMetrics } from '../metrics/index.js';
 import { eventHeaders, toHeaderMap } from '../records/index.js';
+import { SendCoalescer } from './coalescer.js';
 import type {
   EventProducer,
   ProducerOptions,
@@ -63,59 +64,100 @@ export function createProducer(options: ProducerOptions): EventProducer {
       broker: `${broker.host}:${broker.port}`,
     });
   });
-  async function send(record: RawRecord): Promise<RecordPosition> {
+  function toMessage(record: RawRecord) {
     const headers =
       record.headers instanceof Map
         ? new Map(record.headers)
         : toHeaderMap((record.headers ?? {}) as Record<string, string>);
     const key = typeof record.key === 'string' ? Buffer.from(record.key) : record.key;
-    try {
-      const result = await client.send({
-        messages: [
-          {
-            topic: record.topic,
-            ...(key === undefined ? {} : { key }),
-            ...(record.value === undefined ? {} : { value: record.value }),
-            headers,
-            ...(record.partition === undefined ? {} : { partition: record.partition }),
-            ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
-          },
-        ],
-      });
-      const stored = result.offsets?.[0];
-      if (!stored) {
-        throw new KafkadogError('PUBLISH_UNCONFIRMED', `no offset returned for ${record.topic}`);
+    return {
+      topic: record.topic,
+      ...(key === undefined ? {} : { key }),
+      ...(record.value === undefined ? {} : { value: record.value }),
+      headers,
+      ...(record.partition === undefined ? {} : { partition: record.partition }),
+      ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
+    };
+  }
+
+  // One request for many records: the broker answers with each partition's base offset, and the
+  // records of a partition sit one after the other from there, in the order they were given.
+  async function sendRequest(records: readonly RawRecord[]): Promise<RecordPosition[]> {
+    const messages = records.map(toMessage);
+    const result = await client.send({ messages });
+    const bases = new Map(
+      (result.offsets ?? []).map((stored) => [
+        `${stored.topic}:${stored.partition}`,
+        stored.offset,
+      ]),
+    );
+    const metadata = await client.metadata({ topics: [...new Set(records.map((r) => r.topic))] });
+    const next = new Map<string, bigint>();
+    return messages.map((message) => {
+      const partitions = metadata.topics.get(message.topic)?.partitionsCount ?? 1;
+      const partition =
+        (message.partition ?? compatibilityPartitioner(undefined as never, message.key)) %
+        partitions;
+      const key = `${message.topic}:${partition}`;
+      const offset = next.get(key) ?? bases.get(key);
+      if (offset === undefined) {
+        throw new KafkadogError('PUBLISH_UNCONFIRMED', `no offset returned for ${key}`);
       }
-      metrics.produced.inc({ topic: record.topic });
-      // A single-record send: the batch's base offset is the record's offset.
-      return { topic: stored.topic, partition: stored.partition, offset: stored.offset.toString() };
+      next.set(key, offset + 1n);
+      metrics.produced.inc({ topic: message.topic });
+      return { topic: message.topic, partition, offset: offset.toString() };
+    });
+  }
+
+  const coalescer = new SendCoalescer(sendRequest);
+
+  async function sendMany(records: readonly RawRecord[]): Promise<RecordPosition[]> {
+    try {
+      return await coalescer.send(records);
     } catch (error) {
       if (error instanceof KafkadogError) throw error;
+      const topics = [...new Set(records.map((record) => record.topic))].join(', ');
       throw new KafkadogError(
         'PUBLISH_FAILED',
-        `could not send to ${record.topic}: ${describeError(error)}`,
-        { cause: error, retriable: isRetriable(error) },
+        `could not send to ${topics}: ${describeError(error)}`,
+        {
+          cause: error,
+          retriable: isRetriable(error),
+        },
       );
     }
+  }
+
+  async function send(record: RawRecord): Promise<RecordPosition> {
+    const [position] = await sendMany([record]);
+    if (!position) throw new KafkadogError('PUBLISH_UNCONFIRMED', `no offset for ${record.topic}`);
+    return position;
+  }
+
+  function eventRecord(event: KafkadogEvent, publishOptions: PublishOptions = {}): RawRecord {
+    let valid: KafkadogEvent;
+    try {
+      valid = validateEvent(event);
+    } catch (error) {
+      throw new KafkadogError('INVALID_EVENT', describeError(error), { cause: error });
+    }
+    return {
+      topic: publishOptions.topic ?? topicOf(valid.type).name,
+      key: keyOf(valid),
+      value: serializeEvent(valid),
+      headers: { ...publishOptions.headers, ...eventHeaders(valid) },
+    };
   }
 
   return {
     clientId: options.clientId,
 
-    async publish(event: KafkadogEvent, publishOptions: PublishOptions = {}) {
-      let valid: KafkadogEvent;
-      try {
-        valid = validateEvent(event);
-      } catch (error) {
-        throw new KafkadogError('INVALID_EVENT', describeError(error), { cause: error });
-      }
-      return send({
-        topic: publishOptions.topic ?? topicOf(valid.type).name,
-        key: keyOf(valid),
-        value: serializeEvent(valid),
-        headers: { ...publishOptions.headers, ...eventHeaders(valid) },
-      });
-    },
+    // async: an invalid event rejects the promise rather than throwing at the call.
+    publish: async (event, publishOptions) => send(eventRecord(event, publishOptions)),
+
+    eventRecord,
+
+    sendMany,
 
     sendRaw: send,
 

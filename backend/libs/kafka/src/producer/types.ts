@@ -51,5 +51,12 @@ export interface EventProducer {
   publish(event: KafkadogEvent, options?: PublishOptions): Promise<RecordPosition>;
   /** Sends bytes as they are: for retry and dead-letter records, and for tests. */
   sendRaw(record: RawRecord): Promise<RecordPosition>;
+  /**
+   * Sends records together (one request while nothing else is in flight) and resolves with
+   * where each one was stored, in the same order, once every in-sync replica has them all.
+   */
+  sendMany(records: readonly RawRecord[]): Promise<RecordPosition[]>;
+  /** The record `publish` would send for the event (validated, keyed, with its headers). */
+  eventRecord(event: KafkadogEvent, options?: PublishOptions): RawRecord;
   close(): Promise<void>;
 }

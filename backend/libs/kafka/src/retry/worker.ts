@@ -1,10 +1,16 @@
 import { DlqReasons, Headers, parseEvent } from '@kafkadog/contracts';
+import { BatchOutput, writeBatch } from '../consumer/batch.js';
 import { GroupLoop } from '../consumer/group-loop.js';
 import { resolveProcessing, topicSpecs, tuning } from '../consumer/options.js';
 import { EventProcessor } from '../consumer/processor.js';
 import type { ConsumerStats, EventConsumerOptions } from '../consumer/types.js';
 import { KafkadogError } from '../errors.js';
-import { headerString, headersToObject, parseRetryHeaders } from '../records/index.js';
+import {
+  headerString,
+  headersToObject,
+  parseRetryHeaders,
+  type ConsumedRecord,
+} from '../records/index.js';
 import { sleepUntil } from './backoff.js';
 
 /**
@@ -47,6 +53,8 @@ export function createRetryWorker(options: RetryWorkerOptions): RetryWorker {
   const { groupId } = options;
   const workerGroupId = retryGroupId(groupId);
   const { logger, metrics } = processing;
+  const scope = options.batchScope ?? ((work) => work());
+  const writing = { producer: processing.producer, logger, groupId, fence: options.fence };
 
   const loop = new GroupLoop({
     ...tuning(options),
@@ -59,52 +67,76 @@ export function createRetryWorker(options: RetryWorkerOptions): RetryWorker {
     fromBeginning: true,
     logger,
     ...(options.fence ? { fence: options.fence } : {}),
-    async process(record, signal) {
-      metrics.consumed.inc({ topic: record.topic, group: workerGroupId });
-      const owner = headerString(record.headers, Headers.retryGroup);
-      if (owner !== groupId) {
-        if (owner === undefined) {
-          logger.warn('retry record without a retry-group header skipped', {
-            group: workerGroupId,
-            partition: record.partition,
-            offset: record.offset,
-          });
-        }
-        return;
+    async processBatch(records, signal) {
+      // Never early: the batch runs up to the first record not due yet. When that is the first,
+      // wait for it (outside the scope, which other consumers of the same state share).
+      let due = records.findIndex((record) => !isDue(record));
+      if (due === 0) {
+        await sleepUntil(notBefore(records[0]!), signal);
+        due = records.findIndex((record) => !isDue(record));
       }
-      const self = { topic: record.topic, partition: record.partition, offset: record.offset };
-      const headers = parseRetryHeaders(record.headers);
-      if (!headers.ok) {
-        const delivery = { record, source: self, retries: 0 };
-        await processor.deadLetter(delivery, DlqReasons.invalidSchema, headers.error, signal);
-        return;
-      }
-      const { fields } = headers;
-      const delivery = { record, source: fields.source, retries: fields.retry };
-      // Never early: sleep until due. Closing the worker aborts the sleep; the record is then
-      // left uncommitted and waits for the next start.
-      await sleepUntil(fields.notBefore, signal);
-      const parsed = parseEvent(record.value, specs.get(fields.source.topic));
-      if (!parsed.ok) {
-        await processor.deadLetter(delivery, parsed.reason, parsed.error, signal);
-        return;
-      }
-      await processor.handle(
-        parsed.event,
-        {
-          ...fields.source,
-          key: fields.key,
-          timestamp: record.timestamp,
-          headers: headersToObject(record.headers),
-          groupId,
-          attempt: fields.retry + 1,
-          retry: self,
-        },
-        delivery,
-        signal,
-      );
+      const batch = due === -1 ? records : records.slice(0, due);
+      return scope(async () => {
+        const out = new BatchOutput();
+        for (const record of batch) await handleOne(record, out);
+        await writeBatch(out, { ...writing, signal });
+        return batch.length;
+      });
     },
   });
+
+  function notBefore(record: ConsumedRecord): number {
+    if (headerString(record.headers, Headers.retryGroup) !== groupId) return 0;
+    const headers = parseRetryHeaders(record.headers);
+    return headers.ok ? headers.fields.notBefore : 0;
+  }
+
+  function isDue(record: ConsumedRecord): boolean {
+    return notBefore(record) <= Date.now();
+  }
+
+  async function handleOne(record: ConsumedRecord, out: BatchOutput): Promise<void> {
+    metrics.consumed.inc({ topic: record.topic, group: workerGroupId });
+    const owner = headerString(record.headers, Headers.retryGroup);
+    if (owner !== groupId) {
+      if (owner === undefined) {
+        logger.warn('retry record without a retry-group header skipped', {
+          group: workerGroupId,
+          partition: record.partition,
+          offset: record.offset,
+        });
+      }
+      return;
+    }
+    const self = { topic: record.topic, partition: record.partition, offset: record.offset };
+    const headers = parseRetryHeaders(record.headers);
+    if (!headers.ok) {
+      const delivery = { record, source: self, retries: 0 };
+      processor.deadLetter(delivery, DlqReasons.invalidSchema, headers.error, out);
+      return;
+    }
+    const { fields } = headers;
+    const delivery = { record, source: fields.source, retries: fields.retry };
+    const parsed = parseEvent(record.value, specs.get(fields.source.topic));
+    if (!parsed.ok) {
+      processor.deadLetter(delivery, parsed.reason, parsed.error, out);
+      return;
+    }
+    await processor.handle(
+      parsed.event,
+      {
+        ...fields.source,
+        key: fields.key,
+        timestamp: record.timestamp,
+        headers: headersToObject(record.headers),
+        groupId,
+        attempt: fields.retry + 1,
+        retry: self,
+      },
+      delivery,
+      out,
+    );
+  }
 
   return {
     groupId,

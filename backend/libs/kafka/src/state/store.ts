@@ -1,6 +1,8 @@
 import { describeIssues } from '@kafkadog/contracts';
 import { describeError, KafkadogError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
+import { BatchOutput } from '../consumer/batch.js';
+import type { RecordPosition } from '../producer/index.js';
 import { TopicReader } from './reader.js';
 import type { ReadRecord, StateStore, StateStoreOptions } from './types.js';
 
@@ -44,7 +46,10 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
     return !known || known.partition !== partition || known.offset < offset;
   }
 
+  let read = 0;
+
   function apply(record: ReadRecord): void {
+    read++;
     const where = { topic, partition: record.partition, offset: record.offset, key: record.key };
     if (record.key === undefined) {
       logger.warn('state record without a key skipped', where);
@@ -74,6 +79,16 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
     }
     values.set(record.key, { value: parsed.data, partition: record.partition, offset });
     deleted.delete(record.key);
+  }
+
+  function written(key: string, entry: Entry<T>, stored: RecordPosition): void {
+    const offset = BigInt(stored.offset);
+    if (values.get(key) === entry) {
+      values.set(key, { value: entry.value, partition: stored.partition, offset });
+    }
+    // The reader need not fetch our own write back when it is the next record it would read.
+    const partitionKey = `${topic}:${stored.partition}`;
+    if (reader.position(partitionKey) === offset) reader.seek(partitionKey, offset + 1n);
   }
 
   async function catchUp(): Promise<void> {
@@ -116,6 +131,18 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
       return queued;
     },
 
+    reload() {
+      // Joins the queue like `load`, so that no read is under way while the map is emptied.
+      const next = running.then(() => {
+        values.clear();
+        deleted.clear();
+        positioned = false;
+        return catchUp();
+      });
+      running = next.catch(() => {});
+      return next;
+    },
+
     get(key) {
       return values.get(key)?.value;
     },
@@ -128,7 +155,17 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
       return values.size;
     },
 
+    get records() {
+      return read;
+    },
+
     async set(key, value) {
+      const out = new BatchOutput();
+      this.stage(key, value, out);
+      await out.written(await producer.sendMany(out.records()));
+    },
+
+    stage(key, value, out) {
       const parsed = schema.safeParse(value);
       if (!parsed.success) {
         // Refused here rather than written and then skipped by every later load.
@@ -137,19 +174,12 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
           `state for ${key} does not match its schema: ${describeIssues(parsed.error.issues)}`,
         );
       }
-      const stored = await producer.sendRaw({
-        topic,
-        key,
-        value: Buffer.from(JSON.stringify(parsed.data)),
-      });
-      const offset = BigInt(stored.offset);
-      if (isNewer(key, stored.partition, offset)) {
-        values.set(key, { value: parsed.data, partition: stored.partition, offset });
-        deleted.delete(key);
-      }
-      // The reader need not fetch our own write back when it is the next record it would read.
-      const partitionKey = `${topic}:${stored.partition}`;
-      if (reader.position(partitionKey) === offset) reader.seek(partitionKey, offset + 1n);
+      // In memory at once, for the next decision; where it is stored is known once written.
+      const entry: Entry<T> = { value: parsed.data, partition: -1, offset: -1n };
+      values.set(key, entry);
+      deleted.delete(key);
+      const record = { topic, key, value: Buffer.from(JSON.stringify(parsed.data)) };
+      out.add(record, (stored) => written(key, entry, stored), `${topic}\u0000${key}`);
     },
 
     async close() {

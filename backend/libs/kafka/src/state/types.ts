@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Brokers } from '../brokers.js';
 import type { Logger } from '../logger.js';
+import type { BatchOutput } from '../consumer/batch.js';
 import type { EventProducer } from '../producer/index.js';
 
 /** A record read without a consumer group: key and headers decoded, the value left as bytes. */
@@ -77,11 +78,20 @@ export interface StateStore<T> {
    * other), so calling it again is how a process catches up with other writers.
    */
   load(): Promise<void>;
+  /** Forgets what is in memory and reads the topic again from its oldest record. */
+  reload(): Promise<void>;
   get(key: string): T | undefined;
   entries(): IterableIterator<[string, T]>;
   readonly size: number;
+  /** How many records the store has read from its topic so far (its own writes not counted). */
+  readonly records: number;
   /** Validates and writes the value; resolves once every in-sync replica has it (acks=all). */
   set(key: string, value: T): Promise<void>;
+  /**
+   * Validates the value and sets it in memory at once; its record joins `out`, to be written with
+   * the rest of a batch (a key staged twice in one batch is written once, with its last value).
+   */
+  stage(key: string, value: T, out: BatchOutput): void;
   /** Disconnects the reader. The store can still be read from memory. */
   close(): Promise<void>;
 }

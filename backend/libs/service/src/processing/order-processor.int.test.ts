@@ -25,7 +25,7 @@ import { memoryLogger } from '../../../kafka/test/fixtures.js';
 import { testBrokers, uniqueName } from '../../../../../test/support/kafka.js';
 import { waitFor } from '../../../../../test/support/wait.js';
 import { createOrderProcessor, type StoredOrder } from './order-processor.js';
-import type { OrderDecider, OrderProcessor, OrderProcessorOptions } from './types.js';
+import type { OrderDecider, OrderProcessorOptions } from './types.js';
 
 type Input = EventOf<'OrderPlaced'>;
 type Output = EventOf<'PaymentAuthorized'>;
@@ -63,7 +63,7 @@ function orderPlaced(orderId: string = randomUUID(), total = 1_000): Input {
 interface Effect {
   readonly output: Output;
   readonly cause: Input;
-  /** The order's state as the processor saw it while the effect ran. */
+  /** The order's state in the state topic while the effect ran. */
   readonly stateDuring: State | undefined;
 }
 
@@ -105,7 +105,6 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
     overrides: Partial<OrderProcessorOptions<State, Input, Output>> & { groupId?: string } = {},
   ) {
     const effects: Effect[] = [];
-    const running: { processor?: OrderProcessor<State, Input> } = {};
     const options: OrderProcessorOptions<State, Input, Output> = {
       groupId: uniqueName('proc.group'),
       topics: [specs.orders],
@@ -113,9 +112,9 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
       decider,
       stateTopic: specs.state,
       stateSchema: State,
-      effect: (output, cause) => {
-        effects.push({ output, cause, stateDuring: running.processor?.stateOf(cause.orderId!) });
-        return Promise.resolve();
+      effect: async (output, cause) => {
+        const stored = await storedOrders(specs.state.name);
+        effects.push({ output, cause, stateDuring: stored.get(cause.orderId!)?.state });
       },
       retry: { maxAttempts: 3, baseMs: 200, factor: 2, maxMs: 1_000, jitter: 0 },
       retryTopic: specs.retry.name,
@@ -123,7 +122,6 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
       ...overrides,
     };
     const processor = createOrderProcessor(kafka, options);
-    running.processor = processor;
     closers.push(() => processor.close());
     expect(processor.ready).toBe(false);
     await processor.start();
@@ -166,7 +164,7 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
       causationId: placed.id,
       data: { amount: 4_200 },
     });
-    // The effect ran before the state was written.
+    // The effect ran before the state was written to its topic.
     expect(effects[0]!.stateDuring).toBeUndefined();
     expect(processor.stateOf(placed.orderId!)).toEqual({ placed: 1, total: 4_200 });
     expect([...processor.states()]).toEqual([[placed.orderId, { placed: 1, total: 4_200 }]]);

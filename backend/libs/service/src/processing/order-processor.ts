@@ -1,5 +1,6 @@
 import { Headers, type KafkadogEvent } from '@kafkadog/contracts';
 import {
+  BatchOutput,
   createEventConsumer,
   createRetryWorker,
   createStateStore,
@@ -7,6 +8,8 @@ import {
   KafkadogError,
   partitionFor,
   retryGroupId,
+  writeBatch,
+  type ConsumerStats,
   type EventConsumer,
   type EventConsumerOptions,
   type EventMeta,
@@ -29,16 +32,18 @@ export interface StoredOrder<S> {
  * A service's order processing: a group consumer and its retry worker share one handler, and the
  * state of every order lives in a compacted topic with the ids of the events applied to it.
  *
- * handle(event) = if its id is in the order's `applied` → suppressed (and counted); otherwise
- * outputs = decide(state, event); each output's effect (default: publish it); then the order's
- * new state and applied ids are written in ONE record; then the consumer commits the offset.
+ * A batch at a time, one batch of either consumer at a time: first catch up with what other
+ * instances wrote to the state topic (only when another member could have written); then for each
+ * event, in order: if its id is in the order's `applied` → suppressed (and counted); otherwise
+ * outputs = decide(state, event), and the order's new state with the event's id join the batch.
+ * The batch's outputs and states are written in ONE produce, then the consumer commits.
  *
- * Why in this order: a crash after an effect but before the state write redoes the work on
- * redelivery, and since the ids of caused events are derived from the cause, the redo publishes
- * the very same events, which every consumer suppresses by id. A crash after the state write but
- * before the commit redelivers the event, which the applied ids suppress. Nothing is lost and
- * nothing is applied twice. (`effectGuarantee: 'at-most-once'` swaps effect and write, for
- * effects that cannot be deduplicated downstream.)
+ * Why this is safe: outputs and the state that records them are written together, so after a
+ * crash either both are there (the redelivered event is suppressed by its id) or the redelivery
+ * decides again. A produce that fails is sent again whole, never decided anew, so a redo emits
+ * the very same events (their ids are derived from the cause), which every consumer suppresses by
+ * id. Across several brokers one produce is several requests, and a crash between them could keep
+ * one part: exactly-once mode (a transaction) closes that gap.
  */
 export function createOrderProcessor<S, I extends KafkadogEvent, O>(
   clients: ProcessorClients,
@@ -51,89 +56,136 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     state: options.stateSchema,
     applied: z.array(z.string()),
   });
-  const lock = new KeyedLock();
+  const batches = new KeyedLock();
+  let abort = new AbortController();
   let store: StateStore<StoredOrder<S>> | undefined;
   let consumer: EventConsumer | undefined;
   let worker: RetryWorker | undefined;
   let consumers: PausableConsumers | undefined;
   let ready = false;
   let started = false;
-
-  // `handledAt`: when this instance took the cause; published with the output so that its hop
-  // can be split into the time the cause waited in its topic and the time it took to process.
-  async function effect(output: O, cause: I, handledAt: number | undefined): Promise<void> {
-    if (options.effect) return options.effect(output, cause);
-    await clients.producer.publish(
-      output as unknown as KafkadogEvent,
-      handledAt === undefined ? {} : { headers: { [Headers.handledAt]: handledAt } },
-    );
-  }
+  /** The groups as they were at the last catch-up; `undefined`: catch up before the next batch. */
+  let caughtUpWith: string | undefined;
 
   function requireStore(): StateStore<StoredOrder<S>> {
     if (!store) throw new KafkadogError('NOT_STARTED', `${groupId} processor is not started`);
     return store;
   }
 
-  // The consumer asks before its handler; the handler asks again under the order's lock, after
-  // catching up with the state topic (see `process`). Both count a suppressed duplicate.
+  // The consumer asks before its handler; the handler asks again (see `decideInto`). Both count a
+  // suppressed duplicate.
   const guard: IdempotencyGuard = {
     isApplied(event) {
       if (event.orderId === undefined) return false;
       return store?.get(event.orderId)?.applied.includes(event.id) ?? false;
     },
     markApplied() {
-      // Nothing to do: the id was written together with the state it produced, in one record.
+      // Nothing to do: the id was staged together with the state it produced, in one record.
     },
   };
 
-  async function process(
-    orderId: string,
-    inputId: string,
-    input: I,
-    meta: EventMeta | undefined,
-  ): Promise<void> {
-    const handledAt = meta ? Date.now() : undefined;
-    const current = requireStore();
-    await lock.run(orderId, async () => {
-      // Read what other instances of this service wrote since (after a rebalance handed us their
-      // partitions, or a retry of one of our orders ran there). Usually one ListOffsets request:
-      // this process's own writes are not read back.
-      await current.load();
-      const stored = current.get(orderId) ?? { state: decider.initialState, applied: [] };
-      if (stored.applied.includes(inputId)) {
-        if (meta) metrics.duplicatesSuppressed.inc({ topic: meta.topic, group: groupId });
-        return;
+  /**
+   * Who may have written this service's state since we last read it: when this instance holds
+   * every input partition and the retry topic, under the same generations as then, nobody.
+   */
+  function groupsNow(): string | undefined {
+    const main = consumer?.stats();
+    if (!main) return undefined;
+    const holds = (stats: ConsumerStats, spec: { name: string; partitions: number }) =>
+      stats.assignments.find((a) => a.topic === spec.name)?.partitions.length === spec.partitions;
+    if (!options.topics.every((spec) => holds(main, spec))) return undefined;
+    if (options.retry === false) return `${main.generation}`;
+    const retries = worker?.stats();
+    if (!retries || retries.assignments.length === 0) return undefined;
+    return `${main.generation}/${retries.generation}`;
+  }
+
+  /** Runs one batch at a time, after catching up with the state topic where needed. */
+  function inBatch<T>(work: () => Promise<T>): Promise<T> {
+    return batches.run(groupId, async () => {
+      const current = requireStore();
+      const groups = groupsNow();
+      if (groups === undefined || groups !== caughtUpWith) {
+        const before = current.records;
+        await current.load();
+        if (current.records !== before) options.onStateRead?.();
+        caughtUpWith = groups;
       }
-      if (meta) await options.beforeDecide?.(input, meta);
-      const outputs = decider.decide(stored.state, input);
-      const state = [input, ...outputs].reduce<S>(
-        (folded, event) => decider.evolve(folded, event),
-        stored.state,
-      );
-      const next: StoredOrder<S> = { state, applied: [...stored.applied, inputId] };
-      if (guarantee === 'at-least-once') {
-        for (const output of outputs) await effect(output, input, handledAt);
-        await current.set(orderId, next);
-        return;
-      }
-      await current.set(orderId, next);
-      for (const output of outputs) {
-        try {
-          await effect(output, input, handledAt);
-        } catch (error) {
-          // Recorded as applied already: a retry would be suppressed, so say that it is lost.
-          logger.error('effect failed after the input was recorded; it is not retried', {
-            group: groupId,
-            order: orderId,
-            input: inputId,
-            error: describeError(error),
-          });
-        }
+      try {
+        return await work();
+      } catch (error) {
+        // Decided in memory but perhaps not written: read the state topic again before the next
+        // decision (the batch comes again, and decides against what was stored).
+        caughtUpWith = undefined;
+        await current.reload();
+        options.onStateRead?.();
+        throw error;
       }
     });
   }
 
-  async function handler(event: KafkadogEvent, meta: EventMeta): Promise<void> {
+  /** Decides one input against its order's state; its outputs and new state join `out`. */
+  async function decideInto(
+    orderId: string,
+    inputId: string,
+    input: I,
+    meta: EventMeta | undefined,
+    out: BatchOutput,
+  ): Promise<void> {
+    const current = requireStore();
+    const stored = current.get(orderId) ?? { state: decider.initialState, applied: [] };
+    if (stored.applied.includes(inputId)) {
+      if (meta) metrics.duplicatesSuppressed.inc({ topic: meta.topic, group: groupId });
+      return;
+    }
+    if (meta) await options.beforeDecide?.(input, meta);
+    const outputs = decider.decide(stored.state, input);
+    const state = [input, ...outputs].reduce<S>(
+      (folded, event) => decider.evolve(folded, event),
+      stored.state,
+    );
+    // `handled-at`: when this instance took the cause; published with the output so that its hop
+    // can be split into the time the cause waited in its topic and the time it took to process.
+    const headers = meta ? { [Headers.handledAt]: Date.now() } : {};
+    const records = options.effect
+      ? []
+      : outputs.map((output) =>
+          clients.producer.eventRecord(output as unknown as KafkadogEvent, { headers }),
+        );
+    const { effect } = options;
+    if (effect && guarantee === 'at-least-once') {
+      for (const output of outputs) await effect(output, input);
+    }
+    // Staged last: everything that can refuse the input (a hook, an invalid output, an effect)
+    // has run.
+    current.stage(orderId, { state, applied: [...stored.applied, inputId] }, out);
+    for (const record of records) out.add(record);
+    if (effect && guarantee === 'at-most-once') {
+      for (const output of outputs) {
+        out.afterWrite(() => runEffect(effect, output, input, orderId, inputId));
+      }
+    }
+  }
+
+  function runEffect(
+    effect: (output: O, cause: I) => Promise<void>,
+    output: O,
+    input: I,
+    orderId: string,
+    inputId: string,
+  ): Promise<void> {
+    return effect(output, input).catch((error: unknown) => {
+      // Recorded as applied already: a retry would be suppressed, so say that it is lost.
+      logger.error('effect failed after the input was recorded; it is not retried', {
+        group: groupId,
+        order: orderId,
+        input: inputId,
+        error: describeError(error),
+      });
+    });
+  }
+
+  async function handler(event: KafkadogEvent, meta: EventMeta, out: BatchOutput): Promise<void> {
     if (!options.accepts(event)) return;
     if (event.orderId === undefined) {
       // Per-order state needs an order: dead-lettered (not retried), never silently dropped.
@@ -142,7 +194,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
         `${event.type} ${event.id} has no orderId; ${groupId} keeps its state per order`,
       );
     }
-    await process(event.orderId, event.id, event, meta);
+    await decideInto(event.orderId, event.id, event, meta, out);
   }
 
   async function closeConsumers(): Promise<void> {
@@ -168,9 +220,11 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
 
   async function stop(): Promise<void> {
     ready = false;
+    caughtUpWith = undefined;
     // The consumers first: they finish their record, which still needs the store and producer.
     await consumers?.close();
     await closeConsumers();
+    abort.abort();
     await store?.close();
     consumers = undefined;
     store = undefined;
@@ -181,6 +235,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
       if (started)
         throw new KafkadogError('ALREADY_STARTED', `${groupId} processor already started`);
       started = true;
+      abort = new AbortController();
       try {
         store = createStateStore({
           brokers: clients.brokers,
@@ -209,10 +264,8 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
           ...(options.retry === undefined ? {} : { retry: options.retry }),
           ...(options.retryTopic === undefined ? {} : { retryTopic: options.retryTopic }),
           ...(options.dlqTopic === undefined ? {} : { dlqTopic: options.dlqTopic }),
-          ...(options.parallelPartitions === undefined
-            ? {}
-            : { parallelPartitions: options.parallelPartitions }),
           ...(options.fence ? { fence: options.fence } : {}),
+          batchScope: inBatch,
           logger,
           metrics,
         };
@@ -258,7 +311,23 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     },
 
     apply(orderId, inputId, input) {
-      return process(orderId, inputId, input, undefined);
+      return this.applyAll([{ orderId, inputId, input }]);
+    },
+
+    applyAll(inputs) {
+      return inBatch(async () => {
+        const out = new BatchOutput();
+        for (const { orderId, inputId, input } of inputs) {
+          await decideInto(orderId, inputId, input, undefined, out);
+        }
+        await writeBatch(out, {
+          producer: clients.producer,
+          signal: abort.signal,
+          logger,
+          groupId,
+          fence: options.fence,
+        });
+      });
     },
 
     get ready() {

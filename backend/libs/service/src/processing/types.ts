@@ -18,11 +18,10 @@ export type ProcessorClients = Pick<KafkaClients, 'brokers' | 'producer' | 'metr
 
 /**
  * When an output's effect runs relative to the write that records the input as applied.
- * - `at-least-once` (default): effect, then the write. A crash in between redoes the effect on
- *   redelivery. Right for publishing events: their ids are derived from the cause, so the redo
- *   emits the very same events and every consumer suppresses the copy by id.
- * - `at-most-once`: the write, then the effect. A crash in between loses the effect, but it never
- *   happens twice. For effects nobody downstream can deduplicate (an email, a log line).
+ * - `at-least-once` (default): effect, then the batch's write. A crash in between redoes the
+ *   effect on redelivery.
+ * - `at-most-once`: the batch's write, then the effect. A crash in between loses the effect, but
+ *   it never happens twice. For effects nobody downstream can deduplicate (an email, a log line).
  */
 export type EffectGuarantee = 'at-least-once' | 'at-most-once';
 
@@ -36,21 +35,23 @@ export interface OrderProcessorOptions<S, I extends KafkadogEvent, O> {
   /** The compacted topic holding `{ state, applied }` per order id. */
   readonly stateTopic: TopicSpec;
   readonly stateSchema: z.ZodType<S>;
-  /** Applies one output. Default: publish it (outputs must then be events). */
-  effect?(output: O, cause: I): Promise<void>;
+  /**
+   * Applies one output. Default: publish it with the batch (outputs must then be events), which
+   * needs no guarantee: its id is derived from the cause, so a redo is suppressed downstream.
+   */
+  readonly effect?: (output: O, cause: I) => Promise<void>;
   readonly effectGuarantee?: EffectGuarantee;
   /** `false` dead-letters every failure at once; default `defaultRetryPolicy`. */
   readonly retry?: RetryPolicy | false;
   /** Runs before deciding, for an event not yet applied; throw a retriable KafkadogError to retry it. */
   beforeDecide?(event: I, meta: EventMeta): void | Promise<void>;
-  /**
-   * Handle the partitions side by side (see GroupTuning.parallelPartitions). Safe when a decision
-   * reads only its order's state (the processor locks per order), or when `decide`, which is
-   * synchronous, also records its effect on shared state before it returns (inventory's stock).
-   */
-  readonly parallelPartitions?: boolean;
-  /** Asked before each record, by the consumer and the retry worker (see EventConsumerOptions.fence). */
+  /** Asked before each batch and its write, by the consumer and the retry worker (see EventConsumerOptions.fence). */
   readonly fence?: () => void;
+  /**
+   * Called after the processor read its state topic anew (another instance wrote to it, or a batch
+   * failed after deciding): whatever a service derived from the states must be derived again.
+   */
+  onStateRead?(): void;
   /** Override the registry's retry and dead-letter topics (tests use their own copies). */
   readonly retryTopic?: string;
   readonly dlqTopic?: string;
@@ -65,6 +66,8 @@ export interface OrderProcessor<S, I> {
   states(): IterableIterator<[string, S]>;
   /** Runs a non-Kafka input (e.g. a saga timeout) through the same decide/effect/store path. */
   apply(orderId: string, inputId: string, input: I): Promise<void>;
+  /** Runs several such inputs as one batch: one write for all of them. */
+  applyAll(inputs: readonly { orderId: string; inputId: string; input: I }[]): Promise<void>;
   /**
    * Whether this instance's group member holds the order's partition (of the first input topic;
    * the inputs are keyed by order id with equal partition counts, and the group's assigner gives
