@@ -46,12 +46,8 @@ export class SendCoalescer<R, P> {
       this.#inFlight = false;
       if (this.#queue.length > 0) this.#flush();
     };
-    let request: Promise<readonly P[]>;
-    try {
-      request = this.#send(all);
-    } catch (error) {
-      request = Promise.reject(error);
-    }
+    // Called at once; an async wrapper turns a synchronous throw into a rejection.
+    const request = (async () => this.#send(all))();
     void request.then(
       (positions) => {
         next();
