@@ -19,6 +19,41 @@ export class KafkadogError extends Error {
   }
 }
 
+/**
+ * The codes a transactional producer fails with (see `transactions/`), a closed set to compare
+ * against: `error.code === 'PRODUCER_FENCED'` is checked by the compiler via `isTransactionError`.
+ */
+export const transactionErrorCodes = [
+  // Another producer with the same transactional id took over, or the broker expired the open
+  // transaction: this producer is closed. Stop, or create a new one if this instance still owns
+  // the work (it fences the other one in turn).
+  'PRODUCER_FENCED',
+  // The transaction failed and was aborted: none of its records or offsets count.
+  'TRANSACTION_ABORTED',
+  // The consumer group moved to a new generation since the batch was fetched: the offsets were
+  // refused and the transaction aborted. Drop the batch; its partitions' new owner reads it again.
+  'TRANSACTION_GROUP_STALE',
+  // The transaction could be neither committed nor aborted: the producer is closed. A new one with
+  // the same transactional id aborts what is left of it.
+  'TRANSACTION_FAILED',
+  // Misuse: a second open transaction, or a send after commit.
+  'TRANSACTION_STATE',
+  'PRODUCER_CLOSED',
+] as const;
+
+export type TransactionErrorCode = (typeof transactionErrorCodes)[number];
+
+export function isTransactionError(
+  error: unknown,
+  code?: TransactionErrorCode,
+): error is KafkadogError & { code: TransactionErrorCode } {
+  return (
+    error instanceof KafkadogError &&
+    (transactionErrorCodes as readonly string[]).includes(error.code) &&
+    (code === undefined || error.code === code)
+  );
+}
+
 // Node's codes for a peer that is unreachable for now: the same call can work a moment later.
 const transientSystemErrors = new Set([
   'ECONNREFUSED',

@@ -10,3 +10,4 @@ export * from './idempotency/index.js';
 export * from './admin/index.js';
 export * from './state/index.js';
 export * from './group/index.js';
+export * from './transactions/index.js';

@@ -67,3 +67,14 @@ export async function withAdmin<T>(
     await admin.close();
   }
 }
+
+/** A topic of `partitions` partitions under a name no other test uses. */
+export async function createTestTopic(
+  brokers: string[],
+  prefix: string,
+  partitions: number,
+): Promise<string> {
+  const name = uniqueName(prefix);
+  await withAdmin(brokers, (admin) => admin.ensureTopics([{ name, partitions }]));
+  return name;
+}

@@ -1,0 +1,2 @@
+export * from './producer.js';
+export type * from './types.js';
