@@ -33,7 +33,7 @@ import {
   OrderInventory,
   PendingOutputs,
 } from './inventory.processing.js';
-import type { StockLedger, StockRow } from './stock-ledger.js';
+import { StockLedger, type StockRow } from './stock-ledger.js';
 import { StockPublisher } from './stock-publisher.js';
 
 const GROUP_ID = 'inventory-service';
@@ -249,7 +249,11 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     if (!processor?.ready) {
       throw new KafkadogError('NOT_READY', 'the stock is not loaded yet', { retriable: true });
     }
-    this.#ledger = loadLedger(processor.states(), this.#pending);
+    this.#ledger = loadLedger(
+      processor.states(),
+      this.#pending,
+      new StockLedger(this.config.products),
+    );
     return this.#ledger;
   }
 
