@@ -16,12 +16,7 @@ import {
   silentLogger,
   type ClusterHandle,
 } from '../kafka/index.js';
-import {
-  SERVICE_NAMES,
-  isBuilt,
-  serviceDir,
-  type ServiceName,
-} from './services.js';
+import { SERVICE_NAMES, isBuilt, serviceDir, type ServiceName } from './services.js';
 import {
   StartupError,
   Supervisor,
