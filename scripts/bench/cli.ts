@@ -36,8 +36,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     const result = benchResult(runs.map((run) => run.result));
     log.info(`\n${formatReport(result)}\n`);
     await writeResults(args.outDir, result, runs[0]!);
-    const failed = runs.some((run) => run.result.fixedRate?.lost || run.result.maxThroughput?.lost);
-    return failed ? 1 : 0;
+    const loads = runs.flatMap((run) => [run.result.fixedRate, run.result.maxThroughput]);
+    if (loads.some((load) => load && (load.lost > 0 || load.duplicates > 0))) {
+      // A measurement, not a test: an overloaded stack may still be working when the wait ends.
+      log.warn(
+        'Some orders had no outcome within 30 s of the load (lost) or more than one (duplicates): see above.',
+      );
+    }
+    return 0;
   } catch (error) {
     printError(
       isKafkadogError(error) ? error.message : `The bench failed: ${(error as Error).message}`,
