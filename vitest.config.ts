@@ -43,7 +43,7 @@ export default defineConfig({
         resolve,
         ssr: { resolve: { conditions: ['source'] } },
         test: {
-          // Every service as its own process against a broker per file (test/support/stack.ts).
+          // Every service as its own process against a broker per file (scripts/lib/stack.ts).
           // One file at a time, after the other projects: each file runs a broker and six
           // services, and several at once would compete for the machine and skew the timings.
           name: 'system',

@@ -10,7 +10,7 @@ import { counter, fetchMetrics } from '../test/support/metrics.js';
 import { orderBody, placeOrders, waitForEnded } from '../test/support/orders.js';
 import { useStack } from '../test/support/system.js';
 import { readTopic } from '../test/support/topics.js';
-import { waitFor } from '../test/support/wait.js';
+import { waitFor } from '../scripts/lib/wait.js';
 import { useBrowser } from './support/browser.js';
 import { waitForCount } from './support/dashboard.js';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, orderBody, type FaultSwitches } from '../test/support/orders.js';
 import { useStack } from '../test/support/system.js';
 import { readTopic } from '../test/support/topics.js';
-import { waitFor } from '../test/support/wait.js';
+import { waitFor } from '../scripts/lib/wait.js';
 import { useBrowser } from './support/browser.js';
 
 /**

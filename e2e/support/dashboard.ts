@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { Locator, Page } from 'playwright-core';
-import { waitFor } from '../../test/support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 /** A timeline entry of the order page, as its data attributes describe it. */
 export interface ShownEntry {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { KafkadogError } from './errors.js';
 
 /** The broker every local cluster runs. Bump it here and nowhere else. */
-export const KAFKA_VERSION = '4.1.1';
+export const KAFKA_VERSION = '4.2.2';
 export const SCALA_VERSION = '2.13';
 /** Bind and advertise loopback only: a teaching cluster must not be reachable from the network. */
 export const HOST = '127.0.0.1';

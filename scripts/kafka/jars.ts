@@ -187,7 +187,7 @@ async function loadDistribution(
 }
 
 /**
- * Jars are copied with their groupId prepended (`org.apache.kafka.kafka-clients-4.1.1.jar`), so
+ * Jars are copied with their groupId prepended (`org.apache.kafka.kafka-clients-4.2.2.jar`), so
  * the group is known exactly. Mixed Kafka versions on one classpath fail in odd ways at runtime.
  */
 export function checkKafkaJarVersions(jars: readonly string[], version: string, dir: string): void {
@@ -205,7 +205,7 @@ export function checkKafkaJarVersions(jars: readonly string[], version: string, 
   }
 }
 
-/** `org.apache.kafka.kafka_2.13-4.1.1.jar` → `{ artifactId: 'kafka_2.13', version: '4.1.1' }`. */
+/** `org.apache.kafka.kafka_2.13-4.2.2.jar` → `{ artifactId: 'kafka_2.13', version: '4.2.2' }`. */
 export function parseJarName(
   file: string,
   groupId: string,

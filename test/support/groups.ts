@@ -1,5 +1,5 @@
 import { createAdmin, silentLogger, type KafkaAdmin, type PartitionOffsets } from '@kafkadog/kafka';
-import { waitFor, type WaitOptions } from './wait.js';
+import { waitFor, type WaitOptions } from '../../scripts/lib/wait.js';
 
 export async function withAdmin<T>(
   brokers: string[],

@@ -11,8 +11,8 @@ import {
 } from '@kafkadog/kafka';
 import { HealthRegistry, KafkaClients } from '@kafkadog/service';
 import { afterAll, beforeAll } from 'vitest';
-import { startStack, type Stack } from './stack.js';
-import { waitFor } from './wait.js';
+import { startStack, type Stack } from '../../scripts/lib/stack.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 export interface OwnBroker {
   readonly brokers: string[];

@@ -6,7 +6,7 @@ import { catalog, topics, type EventOf } from '@kafkadog/contracts';
 import { expect } from 'vitest';
 import { getProducts, getStock, type StockRow } from './orders.js';
 import { eventsOf, readTopic, type TopicRecord } from './topics.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 export interface OrderOutcomes {
   /** Distinct outcome event ids (a redo after a crash may write the very same event again). */

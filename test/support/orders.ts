@@ -1,6 +1,6 @@
 import { catalog } from '@kafkadog/contracts';
-import type { ProcessName } from './stack.js';
-import { waitFor, type WaitOptions } from './wait.js';
+import type { ProcessName } from '../../scripts/lib/stack.js';
+import { waitFor, type WaitOptions } from '../../scripts/lib/wait.js';
 
 /** Test cards of the payment rules (DESIGN.md). */
 export const cards = { ok: '4242424242424242', declined: '4000000000000002' } as const;

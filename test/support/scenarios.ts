@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { getJson } from './orders.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 export interface Check {
   name: string;

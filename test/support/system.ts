@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startStack, type Stack, type StackOptions } from './stack.js';
+import { startStack, type Stack, type StackOptions } from '../../scripts/lib/stack.js';
 
 /**
  * Starts a stack for the test file (beforeAll) and stops it afterwards (afterAll). Returns a

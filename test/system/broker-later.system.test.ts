@@ -2,9 +2,9 @@
 // …` and retrying with backoff, never crashing), then work.
 import { describe, expect, it } from 'vitest';
 import { orderBody, placeOrder, waitForOrderStatus } from '../support/orders.js';
-import { SERVICE_NAMES } from '../support/stack.js';
+import { SERVICE_NAMES } from '../../scripts/lib/stack.js';
 import { useStack } from '../support/system.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 const stack = useStack({ deferBroker: true });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { expectOneOutcomeEach, expectStockConserved } from '../support/invariants.js';
 import { orderBody, placeOrder, waitForOrderStatus } from '../support/orders.js';
 import { useStack } from '../support/system.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 // The outage and the rejoin take longer than the default 30 s timeout would allow an order.
 const stack = useStack({ env: { SAGA_TIMEOUT_MS: '90000' } });

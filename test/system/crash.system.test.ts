@@ -5,7 +5,7 @@ import { catalog, topics } from '@kafkadog/contracts';
 import { describe, expect, it } from 'vitest';
 import { waitForQuiet } from '../support/groups.js';
 import { cards, orderBody, placeOrders, type OrderRequest } from '../support/orders.js';
-import type { ServiceName } from '../support/stack.js';
+import type { ServiceName } from '../../scripts/lib/stack.js';
 import {
   expectOneOutcomeEach,
   expectStockConserved,
@@ -13,7 +13,7 @@ import {
 } from '../support/invariants.js';
 import { useStack } from '../support/system.js';
 import { readTopic } from '../support/topics.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 const ORDERS = 1000;
 const KILL_AFTER = 300;

@@ -15,7 +15,7 @@ import {
 } from '../support/orders.js';
 import { useStack } from '../support/system.js';
 import { orderEvents, readTopic } from '../support/topics.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 const stack = useStack();
 

@@ -17,7 +17,7 @@ import {
 } from '../support/orders.js';
 import { useStack } from '../support/system.js';
 import { orderEvents, readState, readTopic, type TopicRecord } from '../support/topics.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 const BASE_MS = 300;
 const FACTOR = 2;

@@ -16,7 +16,7 @@ import {
 } from '../support/orders.js';
 import { useStack } from '../support/system.js';
 import { eventsOf, readTopic } from '../support/topics.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 // Takeover waits for the frozen instance's session to expire (10 s): the saga must wait longer.
 const stack = useStack({

@@ -6,10 +6,10 @@ import { createEvent, Headers, topics } from '@kafkadog/contracts';
 import { createProducer, silentLogger } from '@kafkadog/kafka';
 import { describe, expect, it } from 'vitest';
 import { emailLines, orderBody, placeOrder, waitForOrderStatus } from '../support/orders.js';
-import { SERVICE_NAMES } from '../support/stack.js';
+import { SERVICE_NAMES } from '../../scripts/lib/stack.js';
 import { useStack } from '../support/system.js';
 import { eventsOf, readTopic } from '../support/topics.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 const stack = useStack({ env: { ANALYTICS_EMIT_INTERVAL_MS: '500' } });
 

@@ -13,7 +13,7 @@ import {
 } from '../support/orders.js';
 import { useStack } from '../support/system.js';
 import { orderEvents, readTopic } from '../support/topics.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 // Dead-lettered within about a second; the saga waits far longer than the test needs.
 const stack = useStack({

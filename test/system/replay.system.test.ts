@@ -14,10 +14,10 @@ import {
   placeOrders,
   type OrderRequest,
 } from '../support/orders.js';
-import { SERVICE_NAMES, type ServiceName } from '../support/stack.js';
+import { SERVICE_NAMES, type ServiceName } from '../../scripts/lib/stack.js';
 import { useStack } from '../support/system.js';
 import { countByOrder, readState, readTopic } from '../support/topics.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 const ORDERS = 100;
 const stack = useStack();

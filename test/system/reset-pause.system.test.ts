@@ -9,7 +9,7 @@ import { counter, fetchMetrics } from '../support/metrics.js';
 import { emailLines, orderBody, placeOrders } from '../support/orders.js';
 import { useStack } from '../support/system.js';
 import { countByOrder, readTopic } from '../support/topics.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 const ORDERS = 10;
 const stack = useStack({

@@ -12,7 +12,7 @@ import {
   type OrderView,
 } from '../support/orders.js';
 import { useStack } from '../support/system.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 // Failover waits for the killed instance's session to expire (10 s): the saga must wait longer.
 const stack = useStack({

@@ -18,10 +18,10 @@ import {
   placeOrders,
   type OrderRequest,
 } from '../support/orders.js';
-import type { ProcessName } from '../support/stack.js';
+import type { ProcessName } from '../../scripts/lib/stack.js';
 import { useStack } from '../support/system.js';
 import { readTopic } from '../support/topics.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 const ORDERS = 400;
 const KILL_AFTER = 150;

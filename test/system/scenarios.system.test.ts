@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { getJson } from '../support/orders.js';
 import { explain, runScenario as run, type RunView } from '../support/scenarios.js';
 import { useStack } from '../support/system.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor } from '../../scripts/lib/wait.js';
 
 const WAIT_MS = 20_000;
 

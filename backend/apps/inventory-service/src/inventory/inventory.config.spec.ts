@@ -1,3 +1,4 @@
+import { catalog } from '@kafkadog/contracts';
 import { ConfigError } from '@kafkadog/service';
 import { describe, expect, it } from 'vitest';
 import { inventoryConfig } from './inventory.config.js';
@@ -7,6 +8,7 @@ describe('inventory configuration', () => {
     expect(inventoryConfig({})).toEqual({
       failureRate: 0,
       retry: { maxAttempts: 5, baseMs: 1_000, factor: 2, maxMs: 8_000, jitter: 0.2 },
+      products: catalog,
     });
   });
 
@@ -17,7 +19,7 @@ describe('inventory configuration', () => {
       INVENTORY_RETRY_FACTOR: '3',
       INVENTORY_RETRY_MAX_ATTEMPTS: '3',
     });
-    expect(config).toEqual({
+    expect(config).toMatchObject({
       failureRate: 1,
       retry: { maxAttempts: 3, baseMs: 200, factor: 3, maxMs: 600, jitter: 0.2 },
     });
@@ -28,5 +30,21 @@ describe('inventory configuration', () => {
     expect(() => inventoryConfig({ INVENTORY_FAILURE_RATE: 'often' })).toThrow(
       /INVENTORY_FAILURE_RATE/,
     );
+  });
+
+  it('starts every product with INVENTORY_STOCK_SCALE times its catalog stock', () => {
+    const { products } = inventoryConfig({ INVENTORY_STOCK_SCALE: '1000' });
+    expect(products.map((p) => [p.id, p.initialStock])).toEqual(
+      catalog.map((p) => [p.id, p.initialStock * 1000]),
+    );
+    expect(products.find((p) => p.id === 'sku-gpu')?.initialStock).toBe(3000);
+  });
+
+  it('refuses a stock scale that is not a whole number from 1, naming the variable', () => {
+    for (const bad of ['0', '-2', '1.5', 'lots']) {
+      expect(() => inventoryConfig({ INVENTORY_STOCK_SCALE: bad })).toThrow(
+        /INVENTORY_STOCK_SCALE/,
+      );
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { catalog, type Product } from '@kafkadog/contracts';
 import type { RetryPolicy } from '@kafkadog/kafka';
 import { parseEnv } from '@kafkadog/service';
 import { z } from 'zod';
@@ -13,6 +14,11 @@ export const inventoryEnv = z.object({
   INVENTORY_RETRY_FACTOR: z.coerce.number().min(1).default(2),
   /** Handler calls in all, the first included; then the event goes to the DLQ. */
   INVENTORY_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /**
+   * Starts every product with this many times its catalog stock: a load test (`npm run bench`)
+   * places thousands of orders, and the catalog's few items would cancel nearly all of them.
+   */
+  INVENTORY_STOCK_SCALE: z.coerce.number().int().min(1).max(1_000_000).default(1),
 });
 
 /** The Nest injection token of the parsed InventoryConfig. */
@@ -21,6 +27,8 @@ export const INVENTORY_CONFIG = Symbol('INVENTORY_CONFIG');
 export interface InventoryConfig {
   readonly failureRate: number;
   readonly retry: RetryPolicy;
+  /** The catalog with the initial stock this inventory starts from. */
+  readonly products: readonly Product[];
 }
 
 export function inventoryConfig(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
@@ -38,5 +46,9 @@ export function inventoryConfig(env: NodeJS.ProcessEnv = process.env): Inventory
       maxMs: baseMs * factor ** Math.max(0, maxAttempts - 2),
       jitter: 0.2,
     },
+    products: catalog.map((product) => ({
+      ...product,
+      initialStock: product.initialStock * parsed.INVENTORY_STOCK_SCALE,
+    })),
   };
 }

@@ -29,7 +29,7 @@ import {
   loadLedger,
   OrderInventory,
 } from './inventory.processing.js';
-import type { StockLedger, StockRow } from './stock-ledger.js';
+import { StockLedger, type StockRow } from './stock-ledger.js';
 import { StockPublisher } from './stock-publisher.js';
 
 const GROUP_ID = 'inventory-service';
@@ -219,7 +219,7 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     if (!processor?.ready) {
       throw new KafkadogError('NOT_READY', 'the stock is not loaded yet', { retriable: true });
     }
-    this.#ledger = loadLedger(processor.states());
+    this.#ledger = loadLedger(processor.states(), new StockLedger(this.config.products));
     return this.#ledger;
   }
 }

@@ -1,7 +1,8 @@
 /**
- * The whole kafkadog stack for one system-test file: a broker of its own (own data dir, free
- * ports), every registry topic, and the built services as real processes on free ports. The
- * services run from their dist/ (built once per run by test/system/global-setup.ts).
+ * A whole kafkadog stack of its own, for one system-test file or one bench run: a broker (own
+ * data dir, free ports), every registry topic, and the built services as real processes on free
+ * ports. The services run from their dist/ (built by the caller: test/system/global-setup.ts,
+ * the bench).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -14,13 +15,8 @@ import {
   isKafkadogError,
   silentLogger,
   type ClusterHandle,
-} from '../../scripts/kafka/index.js';
-import {
-  SERVICE_NAMES,
-  isBuilt,
-  serviceDir,
-  type ServiceName,
-} from '../../scripts/lib/services.js';
+} from '../kafka/index.js';
+import { SERVICE_NAMES, isBuilt, serviceDir, type ServiceName } from './services.js';
 import {
   StartupError,
   Supervisor,
@@ -28,10 +24,10 @@ import {
   describeExit,
   waitHealthy,
   type ManagedProcess,
-} from '../../scripts/lib/supervisor.js';
-import { createRegistryTopics } from '../../scripts/topics/cli.js';
-import { dashboardOrigins, dashboardProcess } from '../../scripts/lib/dashboard.js';
-import { startLab, type Lab, type LabInstance } from '../../scripts/lib/lab.js';
+} from './supervisor.js';
+import { createRegistryTopics } from '../topics/cli.js';
+import { dashboardOrigins, dashboardProcess } from './dashboard.js';
+import { startLab, type Lab, type LabInstance } from './lab.js';
 
 export type { ServiceName };
 export { SERVICE_NAMES };
@@ -64,6 +60,8 @@ export interface StackOptions {
    * service, and the broker stopped and started, on request.
    */
   readonly lab?: boolean;
+  /** Every line a service prints (besides KAFKADOG_TEST_LOG=1, which echoes them all). */
+  readonly onLine?: (process: ProcessName, line: string) => void;
 }
 
 export interface Stack {
@@ -101,6 +99,10 @@ export interface Stack {
   readonly stopBroker: () => Promise<void>;
   /** Waits until every running service answers GET /health with 200. */
   readonly waitHealthy: (processes?: readonly ProcessName[]) => Promise<void>;
+  /** The pid of a process's current run, while it runs. */
+  readonly pid: (process: ProcessName) => number | undefined;
+  /** The pid of the broker's JVM, while it runs. */
+  readonly brokerPid: () => number | undefined;
   /** Stops the services and the broker, and deletes the broker's data. */
   readonly stop: () => Promise<void>;
 }
@@ -144,6 +146,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     maxLines: 1000,
     onLine: (child, line) => {
       lines.get(child.name as ProcessName)?.push(line);
+      options.onLine?.(child.name as ProcessName, line);
       if (echo) process.stdout.write(`${prefix(child.name)}${line}\n`);
     },
     onExit: (child, exit, expected) => {
@@ -366,6 +369,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await cluster?.stop({ wipe: false });
     },
     waitHealthy: waitAllHealthy,
+    pid(name) {
+      const child = supervisor.get(name);
+      return child && child.exit === undefined ? child.pid : undefined;
+    },
+    brokerPid: () => cluster?.result?.nodes[0]?.pid,
     stop,
   };
 }

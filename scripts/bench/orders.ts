@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { catalog, createEvent, priceOrder, type EventOf } from '@kafkadog/contracts';
+import { createProducer, silentLogger, type EventProducer } from '@kafkadog/kafka';
+
+/** The body of POST /orders (DESIGN.md). */
+export interface OrderBody {
+  readonly customerEmail: string;
+  readonly items: readonly { productId: string; quantity: number }[];
+  readonly cardNumber: string;
+}
+
+/** A card the payment rules authorize. */
+export const GOOD_CARD = '4242424242424242';
+
+/**
+ * Order n of a run: one or two catalog products, one of each, every product in turn. Always
+ * under the payment limit and with a good card, so an order is cancelled only for want of stock.
+ */
+export function orderBody(n: number): OrderBody {
+  const first = catalog[n % catalog.length]!;
+  const second = catalog[(3 * n + 1) % catalog.length]!;
+  const items = [{ productId: first.id, quantity: 1 }];
+  if (n % 2 === 1 && second.id !== first.id) items.push({ productId: second.id, quantity: 1 });
+  return { customerEmail: `bench+${n % 1000}@example.com`, items, cardNumber: GOOD_CARD };
+}
+
+/** OrderPlaced as the gateway builds it: priced from the catalog, a new order id. */
+export function orderPlaced(body: OrderBody): EventOf<'OrderPlaced'> {
+  const priced = priceOrder(body.items);
+  if (!priced.ok) throw new Error(`unknown products: ${priced.unknown.join(', ')}`);
+  return createEvent(
+    'OrderPlaced',
+    {
+      customerEmail: body.customerEmail,
+      items: priced.lines,
+      total: priced.total,
+      cardNumber: body.cardNumber,
+    },
+    { orderId: randomUUID() },
+  );
+}
+
+/** Places one order and resolves with its id once it is in orders.v1. */
+export interface Placer {
+  place(n: number): Promise<string>;
+  /** Request durations (ms) of HTTP placements; empty when orders are produced directly. */
+  readonly httpMs: number[];
+  close(): Promise<void>;
+}
+
+export function httpPlacer(gatewayUrl: string): Placer {
+  const httpMs: number[] = [];
+  return {
+    httpMs,
+    async place(n) {
+      const started = performance.now();
+      const response = await fetch(`${gatewayUrl}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(orderBody(n)),
+      });
+      const text = await response.text();
+      httpMs.push(performance.now() - started);
+      if (response.status !== 201) {
+        throw new Error(`POST /orders answered ${response.status}: ${text.slice(0, 200)}`);
+      }
+      return (JSON.parse(text) as { orderId: string }).orderId;
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * Produces OrderPlaced to orders.v1 with the project's producer. An idempotent producer has one
+ * request in flight per connection, so a few producers share the load.
+ */
+export function kafkaPlacer(brokers: readonly string[], producers = 4): Placer {
+  const pool: EventProducer[] = Array.from({ length: producers }, (_, i) =>
+    createProducer({
+      brokers: [...brokers],
+      clientId: `kafkadog-bench-${i}`,
+      logger: silentLogger,
+    }),
+  );
+  return {
+    httpMs: [],
+    async place(n) {
+      const event = orderPlaced(orderBody(n));
+      await pool[n % pool.length]!.publish(event);
+      return event.orderId!;
+    },
+    async close() {
+      await Promise.all(pool.map((producer) => producer.close()));
+    },
+  };
+}

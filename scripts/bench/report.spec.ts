@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { formatReport, ratiosOf, table } from './report.js';
+import type { ModeResult } from './result.js';
+
+const result: ModeResult = {
+  startedAt: '2026-01-01T00:00:00.000Z',
+  machine: { cpus: 2, cpuModel: 'cpu', memoryGb: 8, os: 'Linux', node: '24', kafka: '4.2.2' },
+  mode: 'at-least-once',
+  fixedRate: {
+    via: 'http',
+    ratePerSec: 100,
+    durationSec: 30,
+    placed: 3000,
+    failed: 0,
+    completed: 2990,
+    cancelled: 10,
+    lost: 0,
+    duplicates: 0,
+    p50Ms: 40,
+    p95Ms: 80,
+    p99Ms: 120,
+    maxMs: 300,
+    completedPerSec: 99.7,
+    httpP50Ms: 3.2,
+    httpP99Ms: 15,
+  },
+  maxThroughput: null,
+  limit: {
+    hopP50Ms: 2,
+    hopP99Ms: 12,
+    producerRecordsPerSec: 40_000,
+    consumerRecordsPerSec: 80_000,
+  },
+  ratios: {
+    e2eP50OverHopP50: 20,
+    e2eP99OverHopP99: 10,
+    ordersOverProducerRecords: null,
+    ordersOverConsumerRecords: null,
+  },
+  rssMb: { 'api-gateway': 190.4, kafka: 480 },
+  cpuMsPerOrder: { 'api-gateway': 7.25, kafka: 50 },
+  lag: [],
+};
+
+describe('the bench report', () => {
+  it('aligns a table: labels left, figures right, a dash for none', () => {
+    expect(
+      table([
+        ['', 'a', 'bb'],
+        ['x', 1, null],
+        ['long label', 2.5, 'yes'],
+      ]),
+    ).toBe(['               a   bb', 'x              1    –', 'long label  2.50  yes'].join('\n'));
+  });
+
+  it('puts our figures next to the tools: e2e over one hop, orders/s over records/s', () => {
+    const ratios = ratiosOf(
+      { fixedRate: result.fixedRate, maxThroughput: { ordersPerSec: 400 } as never },
+      result.limit,
+    );
+    expect(ratios).toEqual({
+      e2eP50OverHopP50: 20,
+      e2eP99OverHopP99: 10,
+      ordersOverProducerRecords: 0.01,
+      ordersOverConsumerRecords: 0.005,
+    });
+    expect(
+      ratiosOf({ fixedRate: result.fixedRate, maxThroughput: null }, null).e2eP50OverHopP50,
+    ).toBeNull();
+  });
+
+  it('reports outcomes, percentiles, the limit and every process', () => {
+    const text = formatReport(result);
+    expect(text).toContain('at-least-once, Kafka 4.2.2');
+    expect(text).toMatch(/completed \/ cancelled\s+2990 \/ 10/);
+    expect(text).toMatch(/e2e p50 \/ p95 \/ p99 \/ max ms\s+40 \/ 80 \/ 120 \/ 300/);
+    expect(text).toMatch(/HTTP p50 \/ p99 ms\s+3.20 \/ 15/);
+    expect(text).toMatch(/our e2e p50 \/ one hop p50\s+×20/);
+    expect(text).toMatch(/api-gateway\s+190\s+7.25/);
+  });
+});

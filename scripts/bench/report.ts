@@ -1,0 +1,119 @@
+import type { BenchResult, ModeResult } from './result.js';
+import { ratio } from './stats.js';
+import type { Limit } from './limit.js';
+
+type Cell = string | number | null | undefined;
+
+/** Left column labels, right-aligned figures, two spaces between columns. */
+export function table(rows: readonly (readonly Cell[])[]): string {
+  const text = rows.map((row) => row.map((cell) => show(cell)));
+  const widths = text[0]?.map((_, i) => Math.max(...text.map((row) => row[i]?.length ?? 0))) ?? [];
+  return text
+    .map((row) =>
+      row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function show(cell: Cell): string {
+  if (cell === null || cell === undefined) return '–';
+  if (typeof cell === 'string') return cell;
+  return Number.isInteger(cell) ? String(cell) : cell.toFixed(cell < 10 ? 2 : 1);
+}
+
+const slash = (...cells: Cell[]) => cells.map(show).join(' / ');
+const times = (value: number | null) => (value === null ? null : `×${String(value)}`);
+
+export function ratiosOf(
+  result: Pick<ModeResult, 'fixedRate' | 'maxThroughput'>,
+  limit: Limit | null,
+) {
+  return {
+    e2eP50OverHopP50: ratio(
+      result.fixedRate?.p50Ms ?? result.maxThroughput?.p50Ms,
+      limit?.hopP50Ms,
+    ),
+    e2eP99OverHopP99: ratio(
+      result.fixedRate?.p99Ms ?? result.maxThroughput?.p99Ms,
+      limit?.hopP99Ms,
+    ),
+    ordersOverProducerRecords: ratio(
+      result.maxThroughput?.ordersPerSec,
+      limit?.producerRecordsPerSec,
+    ),
+    ordersOverConsumerRecords: ratio(
+      result.maxThroughput?.ordersPerSec,
+      limit?.consumerRecordsPerSec,
+    ),
+  };
+}
+
+/** The report printed at the end of a run: one block per processing mode. */
+export function formatReport(result: BenchResult): string {
+  const modes = result.modes ? Object.values(result.modes) : [result];
+  return modes.map(formatMode).join('\n\n');
+}
+
+function formatMode(r: ModeResult): string {
+  const f = r.fixedRate;
+  const m = r.maxThroughput;
+  const { machine } = r;
+  const lines = [
+    `kafkadog bench: ${r.mode}, Kafka ${machine.kafka}, Node ${machine.node}, ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB`,
+    '',
+    table([
+      ['', 'fixed rate', 'max throughput'],
+      ['orders go in via', f?.via, m?.via],
+      [
+        'load',
+        f && `${show(f.ratePerSec)}/s × ${show(f.durationSec)} s`,
+        m && `${show(m.durationSec)} s, window ${m.window}`,
+      ],
+      ['placed (failed)', f && `${f.placed} (${f.failed})`, m && `${m.placed} (${m.failed})`],
+      [
+        'completed / cancelled',
+        f && slash(f.completed, f.cancelled),
+        m && slash(m.completed, m.cancelled),
+      ],
+      ['lost / duplicates', f && slash(f.lost, f.duplicates), m && slash(m.lost, m.duplicates)],
+      [
+        'e2e p50 / p95 / p99 / max ms',
+        f && slash(f.p50Ms, f.p95Ms, f.p99Ms, f.maxMs),
+        m && slash(m.p50Ms, m.p95Ms, m.p99Ms, m.maxMs),
+      ],
+      ['HTTP p50 / p99 ms', f && f.via === 'http' ? slash(f.httpP50Ms, f.httpP99Ms) : null, null],
+      ['completed orders/s', f?.completedPerSec, m?.ordersPerSec],
+      ['lag peak / drain ms', null, m && slash(m.peakLag, m.lagDrainMs)],
+    ]),
+  ];
+  if (r.limit) {
+    lines.push(
+      '',
+      "The limit, by Kafka's own tools on the same broker:",
+      table([
+        [
+          'one hop (EndToEndLatency, acks=all) p50 / p99 ms',
+          slash(r.limit.hopP50Ms, r.limit.hopP99Ms),
+        ],
+        ['ProducerPerformance records/s (512 B, acks=all)', r.limit.producerRecordsPerSec],
+        ['ConsumerPerformance records/s', r.limit.consumerRecordsPerSec],
+        ['our e2e p50 / one hop p50', times(r.ratios.e2eP50OverHopP50)],
+        ['our e2e p99 / one hop p99', times(r.ratios.e2eP99OverHopP99)],
+        ['our orders/s / producer records/s', times(r.ratios.ordersOverProducerRecords)],
+        ['our orders/s / consumer records/s', times(r.ratios.ordersOverConsumerRecords)],
+      ]),
+    );
+  }
+  const names = Object.keys(r.rssMb);
+  lines.push(
+    '',
+    table([
+      ['process', 'peak RSS MB', 'CPU ms/order'],
+      ...names.map((name) => [name, Math.round(r.rssMb[name] ?? 0), r.cpuMsPerOrder[name]]),
+    ]),
+  );
+  return lines.join('\n');
+}

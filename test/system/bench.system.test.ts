@@ -1,0 +1,73 @@
+// `npm run bench` end to end, briefly: it starts its own stack, places orders both ways, and
+// writes a result in DESIGN.md's format with nothing lost and nothing duplicated.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../scripts/lib/services.js';
+import type { BenchResult } from '../../scripts/bench/result.js';
+
+const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+let outDir: string | undefined;
+
+afterAll(async () => {
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+function bench(args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [tsx, '--conditions=source', 'scripts/bench.ts', ...args],
+      { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: '' }, timeout: 150_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` });
+      },
+    );
+  });
+}
+
+describe('npm run bench', () => {
+  it('runs both loads a few seconds and writes latest.json: every order has one outcome', async () => {
+    outDir = await mkdtemp(path.join(tmpdir(), 'kafkadog-bench-'));
+    const { code, output } = await bench([
+      ...['--rate', '20', '--duration', '3', '--max-duration', '3', '--window', '50'],
+      ...['--no-limit', '--out', outDir],
+    ]);
+    expect(code, output).toBe(0);
+
+    const result = JSON.parse(
+      await readFile(path.join(outDir, 'latest.json'), 'utf8'),
+    ) as BenchResult;
+    expect(result.mode).toBe('at-least-once');
+    expect(result.machine.kafka).toMatch(/^4\./);
+    expect(result.limit).toBeNull();
+    const fixed = result.fixedRate!;
+    const max = result.maxThroughput!;
+    expect(fixed).toMatchObject({ via: 'http', ratePerSec: 20, durationSec: 3, failed: 0 });
+    expect(max).toMatchObject({ via: 'kafka', durationSec: 3, window: 50, failed: 0 });
+    for (const load of [fixed, max]) {
+      expect(load.placed).toBeGreaterThan(0);
+      expect(load.lost).toBe(0);
+      expect(load.duplicates).toBe(0);
+      // The bench's stock scale leaves nothing to cancel for want of stock.
+      expect(load.completed).toBe(load.placed);
+      expect(load.p50Ms!).toBeGreaterThan(0);
+      expect(load.p50Ms!).toBeLessThanOrEqual(load.p95Ms!);
+      expect(load.p95Ms!).toBeLessThanOrEqual(load.p99Ms!);
+      expect(load.p99Ms!).toBeLessThanOrEqual(load.maxMs!);
+    }
+    expect(fixed.placed).toBe(60);
+    expect(fixed.httpP50Ms!).toBeLessThanOrEqual(fixed.httpP99Ms!);
+    expect(max.ordersPerSec).toBeGreaterThanOrEqual(0);
+    expect(max.lagDrainMs).not.toBeNull();
+    for (const name of ['api-gateway', 'order-saga', 'inventory-service', 'kafka']) {
+      expect(result.rssMb[name], name).toBeGreaterThan(20);
+      expect(result.cpuMsPerOrder[name], name).toBeGreaterThan(0);
+    }
+    expect(result.lag.length).toBeGreaterThan(3);
+    expect(await readFile(path.join(outDir, 'latest.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+});
