@@ -10,8 +10,9 @@ import { parseBrokers } from '../brokers.js';
 import { describeError, isRetriable, KafkadogError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import { createKafkaMetrics } from '../metrics/index.js';
-import { eventHeaders, toHeaderMap } from '../records/index.js';
+import { eventHeaders } from '../records/index.js';
 import { SendCoalescer } from './coalescer.js';
+import { recordPositions, toClientMessage } from './positions.js';
 import type {
   EventProducer,
   ProducerOptions,
@@ -64,49 +65,17 @@ export function createProducer(options: ProducerOptions): EventProducer {
       broker: `${broker.host}:${broker.port}`,
     });
   });
-  function toMessage(record: RawRecord) {
-    const headers =
-      record.headers instanceof Map
-        ? new Map(record.headers)
-        : toHeaderMap((record.headers ?? {}) as Record<string, string>);
-    const key = typeof record.key === 'string' ? Buffer.from(record.key) : record.key;
-    return {
-      topic: record.topic,
-      ...(key === undefined ? {} : { key }),
-      ...(record.value === undefined ? {} : { value: record.value }),
-      headers,
-      ...(record.partition === undefined ? {} : { partition: record.partition }),
-      ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
-    };
-  }
-
-  // One request for many records: the broker answers with each partition's base offset, and the
-  // records of a partition sit one after the other from there, in the order they were given.
   async function sendRequest(records: readonly RawRecord[]): Promise<RecordPosition[]> {
-    const messages = records.map(toMessage);
+    const messages = records.map(toClientMessage);
     const result = await client.send({ messages });
-    const bases = new Map(
-      (result.offsets ?? []).map((stored) => [
-        `${stored.topic}:${stored.partition}`,
-        stored.offset,
-      ]),
-    );
     const metadata = await client.metadata({ topics: [...new Set(records.map((r) => r.topic))] });
-    const next = new Map<string, bigint>();
-    return messages.map((message) => {
-      const partitions = metadata.topics.get(message.topic)?.partitionsCount ?? 1;
-      const partition =
-        (message.partition ?? compatibilityPartitioner(undefined as never, message.key)) %
-        partitions;
-      const key = `${message.topic}:${partition}`;
-      const offset = next.get(key) ?? bases.get(key);
-      if (offset === undefined) {
-        throw new KafkadogError('PUBLISH_UNCONFIRMED', `no offset returned for ${key}`);
-      }
-      next.set(key, offset + 1n);
-      metrics.produced.inc({ topic: message.topic });
-      return { topic: message.topic, partition, offset: offset.toString() };
-    });
+    const positions = recordPositions(
+      messages,
+      result.offsets ?? [],
+      (topic) => metadata.topics.get(topic)?.partitionsCount ?? 1,
+    );
+    for (const position of positions) metrics.produced.inc({ topic: position.topic });
+    return positions;
   }
 
   const coalescer = new SendCoalescer(sendRequest);

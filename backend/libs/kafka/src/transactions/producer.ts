@@ -9,8 +9,7 @@ import {
 import { parseBrokers } from '../brokers.js';
 import { describeError, isRetriable, KafkadogError, type TransactionErrorCode } from '../errors.js';
 import { consoleLogger } from '../logger.js';
-import type { RawRecord } from '../producer/index.js';
-import { toHeaderMap } from '../records/index.js';
+import { recordPositions, toClientMessage } from '../producer/positions.js';
 import type {
   ConsumedOffsets,
   GroupMember,
@@ -136,22 +135,6 @@ function latestPerPartition(offsets: readonly TransactionOffset[]): TransactionO
   return [...latest.values()];
 }
 
-function toClientMessage(record: RawRecord) {
-  const headers =
-    record.headers instanceof Map
-      ? new Map(record.headers)
-      : toHeaderMap((record.headers ?? {}) as Record<string, string>);
-  const key = typeof record.key === 'string' ? Buffer.from(record.key) : record.key;
-  return {
-    topic: record.topic,
-    ...(key === undefined ? {} : { key }),
-    ...(record.value === undefined ? {} : { value: record.value }),
-    headers,
-    ...(record.partition === undefined ? {} : { partition: record.partition }),
-    ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
-  };
-}
-
 /**
  * A producer for read-process-write: a batch's outputs and its consumer offsets commit together
  * or not at all. Readers must use `isolationLevel: 'READ_COMMITTED'`. See README.md for the
@@ -275,12 +258,16 @@ export function createTransactionalProducer(
       send: (records) =>
         step(async () => {
           if (records.length === 0) return [];
-          const result = await tx.send({ messages: records.map(toClientMessage) });
-          return (result.offsets ?? []).map((entry) => ({
-            topic: entry.topic,
-            partition: entry.partition,
-            baseOffset: entry.offset,
-          }));
+          const messages = records.map(toClientMessage);
+          const result = await tx.send({ messages });
+          const metadata = await client.metadata({
+            topics: [...new Set(messages.map((m) => m.topic))],
+          });
+          return recordPositions(
+            messages,
+            result.offsets ?? [],
+            (topic) => metadata.topics.get(topic)?.partitionsCount ?? 1,
+          );
         }),
 
       addOffsets: ({ group, offsets }) =>
@@ -355,10 +342,10 @@ export function createTransactionalProducer(
 
     async runTransaction(records, consumed) {
       const tx = await producer.begin();
-      const batches = await tx.send(records);
+      const positions = await tx.send(records);
       if (consumed) await tx.addOffsets(consumed);
       await tx.commit();
-      return batches;
+      return positions;
     },
 
     async close() {

@@ -1,6 +1,6 @@
 import type { Brokers } from '../brokers.js';
 import type { Logger } from '../logger.js';
-import type { RawRecord } from '../producer/index.js';
+import type { RawRecord, RecordPosition } from '../producer/index.js';
 
 export interface TransactionalProducerOptions {
   readonly brokers: Brokers;
@@ -43,16 +43,12 @@ export interface ConsumedOffsets {
   readonly offsets: readonly TransactionOffset[];
 }
 
-/** Where a partition's share of a `send` was stored: the base offset of its batch. */
-export interface ProducedBatch {
-  readonly topic: string;
-  readonly partition: number;
-  readonly baseOffset: bigint;
-}
-
 export interface Transaction {
-  /** Sends records to any topics and partitions in one call: one request per partition leader. */
-  send(records: readonly RawRecord[]): Promise<ProducedBatch[]>;
+  /**
+   * Sends records to any topics and partitions in one call (one request per partition leader);
+   * resolves with where each was stored, in the same order.
+   */
+  send(records: readonly RawRecord[]): Promise<RecordPosition[]>;
   /** Adds consumer offsets to the transaction: they commit with it, or not at all. */
   addOffsets(consumed: ConsumedOffsets): Promise<void>;
   commit(): Promise<void>;
@@ -70,6 +66,6 @@ export interface TransactionalProducer {
   runTransaction(
     records: readonly RawRecord[],
     consumed?: ConsumedOffsets,
-  ): Promise<ProducedBatch[]>;
+  ): Promise<RecordPosition[]>;
   close(): Promise<void>;
 }
