@@ -3,13 +3,14 @@
  * (clients, health registry, the service), against a broker of the test file's own. For tests of
  * one service's wiring that need to restart it quickly or look at its state.
  */
+import { randomUUID } from 'node:crypto';
 import {
   createConsoleLogger,
   createProducer,
   silentLogger,
   type EventProducer,
 } from '@kafkadog/kafka';
-import { HealthRegistry, KafkaClients } from '@kafkadog/service';
+import { HealthRegistry, KafkaClients, type ProcessingMode } from '@kafkadog/service';
 import { afterAll, beforeAll } from 'vitest';
 import { startStack, type Stack } from '../../scripts/lib/stack.js';
 import { waitFor } from '../../scripts/lib/wait.js';
@@ -68,11 +69,15 @@ export async function startInProcess<S extends Lifecycle>(
   name: string,
   brokers: string[],
   build: (clients: KafkaClients, health: HealthRegistry) => S,
+  options: { processing?: ProcessingMode } = {},
 ): Promise<InProcessService<S>> {
   const startedAt = Date.now();
   const clients = new KafkaClients({
     name,
     brokers,
+    processing: options.processing ?? 'at-least-once',
+    // Stands for the port of a real instance: unique, so that two in one test never fence.
+    instance: randomUUID().slice(0, 8),
     // KAFKADOG_TEST_LOG=1 prints what the service logs, to see what a failing test went through.
     kafkaLogger: process.env.KAFKADOG_TEST_LOG === '1' ? createConsoleLogger(name) : silentLogger,
   });

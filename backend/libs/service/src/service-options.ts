@@ -1,4 +1,5 @@
 import type { Logger } from '@kafkadog/kafka';
+import type { ProcessingMode } from './config/env.js';
 
 export const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
 
@@ -7,4 +8,10 @@ export interface ServiceOptions {
   readonly name: string;
   readonly brokers: string[];
   readonly kafkaLogger: Logger;
+  readonly processing: ProcessingMode;
+  /**
+   * Names this instance among its service's instances, stably across restarts (its port): a
+   * restarted instance takes over its predecessor's transactional ids, which fences it.
+   */
+  readonly instance: string;
 }

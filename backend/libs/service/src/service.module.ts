@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { baseEnv, parseEnv } from './config/env.js';
+import { baseEnv, parseEnv, Port } from './config/env.js';
 import { HealthController } from './http/health.controller.js';
 import { HealthRegistry } from './http/health-registry.js';
 import { KafkaClients } from './kafka/kafka-clients.js';
@@ -19,11 +19,16 @@ export class ServiceModule {
       providers: [
         {
           provide: SERVICE_OPTIONS,
-          useFactory: (): ServiceOptions => ({
-            name: options.name,
-            brokers: parseEnv(baseEnv).KAFKA_BROKERS,
-            kafkaLogger: kafkaLoggerFor(createNestLogger(options.name), 'Kafka'),
-          }),
+          useFactory: (): ServiceOptions => {
+            const env = parseEnv(baseEnv.extend({ PORT: Port.optional() }));
+            return {
+              name: options.name,
+              brokers: env.KAFKA_BROKERS,
+              kafkaLogger: kafkaLoggerFor(createNestLogger(options.name), 'Kafka'),
+              processing: env.KAFKADOG_PROCESSING,
+              instance: env.PORT === undefined ? 'default' : String(env.PORT),
+            };
+          },
         },
         KafkaClients,
         HealthRegistry,

@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import type { EventProducer, RawRecord, RecordPosition } from '../producer/index.js';
 import { describeError } from '../errors.js';
 import { retry } from '../retry/backoff.js';
+import type { ConsumedOffsets, TransactionalProducer } from '../transactions/index.js';
 
 type OnWritten = (position: RecordPosition) => void;
 
@@ -54,6 +55,13 @@ export interface WriteBatchOptions {
   readonly groupId: string;
   /** Asked before each attempt: a batch is written only while this instance may decide. */
   readonly fence?: (() => void) | undefined;
+  /**
+   * Exactly-once: the records and `consumed` (the batch's consumer offsets) are committed in one
+   * transaction of this producer, or not at all. A failed transaction is not tried again here:
+   * nothing of it is visible, so the batch is decided anew.
+   */
+  readonly transactions?: TransactionalProducer | undefined;
+  readonly consumed?: ConsumedOffsets | undefined;
 }
 
 // A decided batch must be written as decided: it is tried again until it is, never decided anew.
@@ -66,6 +74,11 @@ const writeBackoff = { baseMs: 200, factor: 2, maxMs: 10_000, jitter: 0.2 };
  */
 export async function writeBatch(output: BatchOutput, options: WriteBatchOptions): Promise<void> {
   const records = output.records();
+  if (options.transactions) {
+    options.fence?.();
+    if (records.length === 0 && !options.consumed) return output.written([]);
+    return output.written(await options.transactions.runTransaction(records, options.consumed));
+  }
   if (records.length === 0) {
     await output.written([]);
     return;

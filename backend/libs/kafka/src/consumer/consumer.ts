@@ -24,6 +24,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     logger: processing.logger,
     groupId,
     fence: options.fence,
+    transactions: options.transactions,
   };
 
   const loop = new GroupLoop({
@@ -35,7 +36,8 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     fromBeginning: options.fromBeginning ?? true,
     logger: processing.logger,
     ...(options.fence ? { fence: options.fence } : {}),
-    processBatch: (records, signal) =>
+    transactional: options.transactions !== undefined,
+    processBatch: (records, signal, consumed) =>
       scope(async () => {
         const out = new BatchOutput();
         for (const record of records) {
@@ -65,7 +67,11 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
             out,
           );
         }
-        await writeBatch(out, { ...writing, signal });
+        await writeBatch(out, {
+          ...writing,
+          signal,
+          ...(options.transactions ? { consumed: consumed(records.length) } : {}),
+        });
         return records.length;
       }),
   });

@@ -1,5 +1,6 @@
 import {
   Consumer,
+  FetchIsolationLevels,
   findErrorBy,
   stringDeserializer,
   type Message,
@@ -11,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { copartitionedAssigner } from '../group/assignor.js';
 import { fromMessage, type ConsumedRecord } from '../records/index.js';
 import { isAbortError, retry } from '../retry/backoff.js';
+import { consumedOffsets, type ConsumedOffsets } from '../transactions/index.js';
 import type { ConsumerStats, GroupTuning } from './types.js';
 
 type ClientMessage = Message<Buffer, Buffer, string, Buffer>;
@@ -29,7 +31,16 @@ export interface GroupLoopOptions extends GroupTuning {
    * the others come again at the head of the next batch. It throws only when it cannot finish
    * (an abort on close, a bug): the batch is then not committed and is tried again.
    */
-  readonly processBatch: (records: ConsumedRecord[], signal: AbortSignal) => Promise<number>;
+  readonly processBatch: (
+    records: ConsumedRecord[],
+    signal: AbortSignal,
+    consumed: (count: number) => ConsumedOffsets,
+  ) => Promise<number>;
+  /**
+   * Exactly-once: `processBatch` commits the offsets in its transaction (from `consumed`), and
+   * the loop commits none itself.
+   */
+  readonly transactional?: boolean;
   /** See EventConsumerOptions.fence: asked before each batch; while it throws, the batch waits. */
   readonly fence?: () => void;
 }
@@ -81,6 +92,8 @@ export class GroupLoop {
       deserializers: { headerKey: stringDeserializer },
       // All events of one order reach one member, from whichever topic (see the assigner).
       partitionAssigner: copartitionedAssigner,
+      // Never a record of an aborted (or still open) transaction, in either processing mode.
+      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
     });
     this.#logGroupEvents();
   }
@@ -228,7 +241,9 @@ export class GroupLoop {
       done = await retry(
         () => {
           this.#options.fence?.();
-          return this.#options.processBatch(records, this.#abort.signal);
+          return this.#options.processBatch(records, this.#abort.signal, (count) =>
+            consumedOffsets(fresh.slice(0, count)),
+          );
         },
         {
           shouldRetry: (error) => !isAbortError(error),
@@ -258,7 +273,7 @@ export class GroupLoop {
       if (finished.has(message)) this.#positions.set(key, message.offset + 1n);
       last.set(key, message);
     }
-    await this.#commit([...last.values()]);
+    if (!this.#options.transactional) await this.#commit([...last.values()]);
     return left;
   }
 

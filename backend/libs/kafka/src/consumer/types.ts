@@ -6,6 +6,7 @@ import type { KafkaMetrics } from '../metrics/index.js';
 import type { EventProducer } from '../producer/index.js';
 import type { SourcePosition } from '../records/index.js';
 import type { RetryPolicy } from '../retry/policy.js';
+import type { TransactionalProducer } from '../transactions/index.js';
 import type { BatchOutput } from './batch.js';
 
 /** What a handler learns about the record an event came in. */
@@ -88,6 +89,12 @@ export interface EventConsumerOptions extends GroupTuning {
   readonly fence?: () => void;
   /** See BatchScope; by default a batch runs on its own. */
   readonly batchScope?: BatchScope;
+  /**
+   * Exactly-once: each batch's outputs, state and consumer offsets are committed in one
+   * transaction of this producer; the consumer commits no offsets of its own. Without it, a batch
+   * is written, then its offsets committed (at least once).
+   */
+  readonly transactions?: TransactionalProducer;
   readonly logger?: Logger;
   readonly metrics?: KafkaMetrics;
 }

@@ -54,7 +54,13 @@ export function createRetryWorker(options: RetryWorkerOptions): RetryWorker {
   const workerGroupId = retryGroupId(groupId);
   const { logger, metrics } = processing;
   const scope = options.batchScope ?? ((work) => work());
-  const writing = { producer: processing.producer, logger, groupId, fence: options.fence };
+  const writing = {
+    producer: processing.producer,
+    logger,
+    groupId,
+    fence: options.fence,
+    transactions: options.transactions,
+  };
 
   const loop = new GroupLoop({
     ...tuning(options),
@@ -67,7 +73,8 @@ export function createRetryWorker(options: RetryWorkerOptions): RetryWorker {
     fromBeginning: true,
     logger,
     ...(options.fence ? { fence: options.fence } : {}),
-    async processBatch(records, signal) {
+    transactional: options.transactions !== undefined,
+    async processBatch(records, signal, consumed) {
       // Never early: the batch runs up to the first record not due yet. When that is the first,
       // wait for it (outside the scope, which other consumers of the same state share).
       let due = records.findIndex((record) => !isDue(record));
@@ -79,7 +86,11 @@ export function createRetryWorker(options: RetryWorkerOptions): RetryWorker {
       return scope(async () => {
         const out = new BatchOutput();
         for (const record of batch) await handleOne(record, out);
-        await writeBatch(out, { ...writing, signal });
+        await writeBatch(out, {
+          ...writing,
+          signal,
+          ...(options.transactions ? { consumed: consumed(batch.length) } : {}),
+        });
         return batch.length;
       });
     },

@@ -18,10 +18,15 @@ export const BrokerList = z
 
 export const Port = z.coerce.number().int().min(1).max(65_535);
 
+/** How the whole stack processes records; see README "Processing modes". */
+export const ProcessingMode = z.enum(['at-least-once', 'exactly-once']);
+export type ProcessingMode = z.infer<typeof ProcessingMode>;
+
 /** The variables every service reads. Services extend this with their own. */
 export const baseEnv = z.object({
   KAFKA_BROKERS: BrokerList.default(['127.0.0.1:9092']),
   HOST: z.string().default('127.0.0.1'),
+  KAFKADOG_PROCESSING: ProcessingMode.default('at-least-once'),
 });
 
 /**

@@ -5,13 +5,16 @@ import {
   describeError,
   createKafkaMetrics,
   createProducer,
+  createTransactionalProducer,
   waitForKafka,
   type EventProducer,
   type KafkaAdmin,
   type KafkaMetrics,
   type Logger,
+  type TransactionalProducer,
 } from '@kafkadog/kafka';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { ProcessingMode } from '../config/env.js';
 import { SERVICE_OPTIONS, type ServiceOptions } from '../service-options.js';
 
 /** How often a running service checks that Kafka answers (GET /health). */
@@ -73,6 +76,28 @@ export class KafkaClients implements OnModuleInit, OnApplicationShutdown {
     } finally {
       this.#probing = false;
     }
+  }
+
+  /** How this stack processes records (KAFKADOG_PROCESSING). */
+  get processing(): ProcessingMode {
+    return this.options.processing;
+  }
+
+  /**
+   * A producer for exactly-once processing, named by the service, a purpose and this instance:
+   * one per unit of work that must not run twice at once. The caller closes it.
+   */
+  transactionalProducer(purpose: string): TransactionalProducer {
+    const id = `${this.options.name}.${purpose}.${this.options.instance}`;
+    return createTransactionalProducer({
+      brokers: this.brokers,
+      clientId: `${this.options.name}-tx-${purpose}`,
+      transactionalId: id,
+      logger: this.logger,
+      // A batch is written in milliseconds; a crashed instance's open transaction holds back
+      // every read_committed reader of its partitions until this runs out (or it restarts).
+      transactionTimeoutMs: 10_000,
+    });
   }
 
   get producer(): EventProducer {

@@ -16,6 +16,7 @@ import {
   type IdempotencyGuard,
   type RetryWorker,
   type StateStore,
+  type TransactionalProducer,
 } from '@kafkadog/kafka';
 import { z } from 'zod';
 import { createPausableConsumers, type PausableConsumers } from '../control/pausable-consumers.js';
@@ -62,6 +63,8 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
   let consumer: EventConsumer | undefined;
   let worker: RetryWorker | undefined;
   let consumers: PausableConsumers | undefined;
+  /** Exactly-once: the producer whose transactions carry every batch (one batch at a time). */
+  let transactions: TransactionalProducer | undefined;
   let ready = false;
   let started = false;
   /** The groups as they were at the last catch-up; `undefined`: catch up before the next batch. */
@@ -225,6 +228,8 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     await consumers?.close();
     await closeConsumers();
     abort.abort();
+    await transactions?.close();
+    transactions = undefined;
     await store?.close();
     consumers = undefined;
     store = undefined;
@@ -245,6 +250,9 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
           logger,
           clientId: `${groupId}.state`,
         });
+        if (clients.processing === 'exactly-once' && clients.transactionalProducer) {
+          transactions = clients.transactionalProducer('processing');
+        }
         // Before the first event: a decision must see the order's history, or a redelivered
         // event would be applied again.
         await store.load();
@@ -265,6 +273,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
           ...(options.retryTopic === undefined ? {} : { retryTopic: options.retryTopic }),
           ...(options.dlqTopic === undefined ? {} : { dlqTopic: options.dlqTopic }),
           ...(options.fence ? { fence: options.fence } : {}),
+          ...(transactions ? { transactions } : {}),
           batchScope: inBatch,
           logger,
           metrics,
@@ -326,6 +335,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
           logger,
           groupId,
           fence: options.fence,
+          transactions,
         });
       });
     },

@@ -14,7 +14,8 @@ export interface OrderDecider<S, I extends KafkadogEvent, O> {
 }
 
 /** What the processor uses of a service's Kafka clients (all of `KafkaClients` fits). */
-export type ProcessorClients = Pick<KafkaClients, 'brokers' | 'producer' | 'metrics' | 'logger'>;
+export type ProcessorClients = Pick<KafkaClients, 'brokers' | 'producer' | 'metrics' | 'logger'> &
+  Partial<Pick<KafkaClients, 'processing' | 'transactionalProducer'>>;
 
 /**
  * When an output's effect runs relative to the write that records the input as applied.
