@@ -34,6 +34,8 @@ const TIMEOUTS_PER_BATCH = 500;
 @Injectable()
 export class SagaService implements OnApplicationBootstrap, OnApplicationShutdown {
   #processor: OrderProcessor<SagaState, SagaEvent> | undefined;
+  /** The orders without an outcome: the only ones a tick looks at, however many are done. */
+  readonly #open = new Map<string, SagaState>();
   #starting: BackgroundStart | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
@@ -81,6 +83,10 @@ export class SagaService implements OnApplicationBootstrap, OnApplicationShutdow
         decider: sagaDecider,
         stateTopic: topics.sagaState,
         stateSchema: SagaStateSchema,
+        onStateChanged: (orderId, state) => {
+          if (state && !state.outcome) this.#open.set(orderId, state);
+          else this.#open.delete(orderId);
+        },
       });
       await this.#processor.start();
       this.#catchUpTargets = await this.#logEnds();
@@ -96,6 +102,7 @@ export class SagaService implements OnApplicationBootstrap, OnApplicationShutdow
     await this.#ticking;
     await this.#processor?.close();
     this.#processor = undefined;
+    this.#open.clear();
     this.#caughtUp = false;
   }
 
@@ -124,7 +131,7 @@ export class SagaService implements OnApplicationBootstrap, OnApplicationShutdow
     }
     // Every instance loads every order's state, but only the owner of an order's partition
     // times it out: the same member that handles its replies, so the two never race.
-    const due = dueTimeouts(new Map(processor.states()), Date.now(), this.config.timeoutMs)
+    const due = dueTimeouts(this.#open, Date.now(), this.config.timeoutMs)
       .filter((timeout) => processor.owns(timeout.orderId))
       // The processor's input type is the Kafka events; its decider (sagaDecider) takes the
       // timeout too. One timeout input per order: a second one is suppressed by its id.

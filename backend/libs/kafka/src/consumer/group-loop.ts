@@ -7,7 +7,7 @@ import {
   type MessagesStream,
 } from '@platformatic/kafka';
 import { parseBrokers, type Brokers } from '../brokers.js';
-import { describeError, KafkadogError } from '../errors.js';
+import { describeError, isTransactionError, KafkadogError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { copartitionedAssigner } from '../group/assignor.js';
 import { fromMessage, type ConsumedRecord } from '../records/index.js';
@@ -212,24 +212,42 @@ export class GroupLoop {
   async #drain(stream: ClientStream): Promise<void> {
     let carried: ClientMessage[] = [];
     const batches = batchesOf(stream, this.#abort.signal);
+    // A batch's commit runs while the next batch is processed (commits stay in order, each
+    // after its batch was written): the round trip is off the path of the records behind it.
+    let commits: Promise<void> = Promise.resolve();
+    let failed: { error: unknown } | undefined;
     try {
       for (;;) {
         const fetched = await batches.next(carried.length);
+        if (failed) throw failed.error;
         if (fetched === undefined || this.#abort.signal.aborted) return;
         const messages = [...carried, ...fetched].filter((m) => !this.#isStale(m, stream));
-        carried = await this.#handle(messages);
+        const { left, commit } = await this.#handle(messages);
+        carried = left;
+        if (commit.length > 0) {
+          commits = commits.then(() =>
+            failed
+              ? undefined
+              : this.#commit(commit).catch((error: unknown) => {
+                  failed ??= { error };
+                }),
+          );
+        }
       }
     } finally {
       batches.stop();
+      await commits;
     }
   }
 
   /**
-   * Processes a batch (except the records this instance did already) and commits it. Returns the
-   * records `processBatch` left for later.
+   * Processes a batch (except the records this instance did already). Returns the records
+   * `processBatch` left for later, and those to commit (the last finished one per partition).
    */
-  async #handle(messages: ClientMessage[]): Promise<ClientMessage[]> {
-    if (messages.length === 0) return [];
+  async #handle(
+    messages: ClientMessage[],
+  ): Promise<{ left: ClientMessage[]; commit: ClientMessage[] }> {
+    if (messages.length === 0) return { left: [], commit: [] };
     const fresh = messages.filter((message) => {
       const position = this.#positions.get(`${message.topic}:${message.partition}`);
       // Processed here already; only its commit may have been lost to the rebalance.
@@ -238,28 +256,18 @@ export class GroupLoop {
     let done = 0;
     if (fresh.length > 0) {
       const records = fresh.map(fromMessage);
-      done = await retry(
-        () => {
-          this.#options.fence?.();
-          return this.#options.processBatch(records, this.#abort.signal, (count) =>
-            consumedOffsets(fresh.slice(0, count)),
-          );
-        },
-        {
-          shouldRetry: (error) => !isAbortError(error),
-          signal: this.#abort.signal,
-          backoff: recoveryBackoff,
-          onRetry: ({ attempt, delayMs, error }) =>
-            this.#options.logger.error('could not finish a batch; trying it again', {
-              group: this.#options.groupId,
-              records: records.length,
-              from: `${records[0]?.topic}[${records[0]?.partition}]@${records[0]?.offset}`,
-              attempt,
-              nextInMs: delayMs,
-              error: describeError(error),
-            }),
-        },
-      );
+      try {
+        done = await this.#process(records, fresh);
+      } catch (error) {
+        if (!isTransactionError(error, 'TRANSACTION_GROUP_STALE')) throw error;
+        // Exactly-once: the group moved on while the batch was decided, and the broker refused
+        // its transaction. Dropped: whoever owns the partitions now reads them again.
+        this.#options.logger.info('batch refused: the group moved on; dropped', {
+          group: this.#options.groupId,
+          records: records.length,
+        });
+        return { left: [], commit: [] };
+      }
       this.#records += done;
     }
     const finished = new Set(fresh.slice(0, done));
@@ -273,8 +281,34 @@ export class GroupLoop {
       if (finished.has(message)) this.#positions.set(key, message.offset + 1n);
       last.set(key, message);
     }
-    if (!this.#options.transactional) await this.#commit([...last.values()]);
-    return left;
+    return { left, commit: this.#options.transactional ? [] : [...last.values()] };
+  }
+
+  /** Runs `processBatch` until it finishes (or the loop closes, or the group moved on). */
+  #process(records: ConsumedRecord[], fresh: ClientMessage[]): Promise<number> {
+    return retry(
+      () => {
+        this.#options.fence?.();
+        return this.#options.processBatch(records, this.#abort.signal, (count) =>
+          consumedOffsets(fresh.slice(0, count)),
+        );
+      },
+      {
+        shouldRetry: (error) =>
+          !isAbortError(error) && !isTransactionError(error, 'TRANSACTION_GROUP_STALE'),
+        signal: this.#abort.signal,
+        backoff: recoveryBackoff,
+        onRetry: ({ attempt, delayMs, error }) =>
+          this.#options.logger.error('could not finish a batch; trying it again', {
+            group: this.#options.groupId,
+            records: records.length,
+            from: `${records[0]?.topic}[${records[0]?.partition}]@${records[0]?.offset}`,
+            attempt,
+            nextInMs: delayMs,
+            error: describeError(error),
+          }),
+      },
+    );
   }
 
   /**

@@ -65,15 +65,32 @@ export function createProducer(options: ProducerOptions): EventProducer {
       broker: `${broker.host}:${broker.port}`,
     });
   });
+  // Partition counts, to tell which partition each record went to: asked once per topic, and
+  // again if the answer does not fit (the topic got more partitions).
+  const partitionCounts = new Map<string, number>();
+  async function countPartitions(topics: readonly string[], refresh: boolean): Promise<void> {
+    const unknown = refresh ? topics : topics.filter((topic) => !partitionCounts.has(topic));
+    if (unknown.length === 0) return;
+    const metadata = await client.metadata({ topics: [...unknown], forceUpdate: refresh });
+    for (const topic of unknown) {
+      partitionCounts.set(topic, metadata.topics.get(topic)?.partitionsCount ?? 1);
+    }
+  }
+
   async function sendRequest(records: readonly RawRecord[]): Promise<RecordPosition[]> {
     const messages = records.map(toClientMessage);
     const result = await client.send({ messages });
-    const metadata = await client.metadata({ topics: [...new Set(records.map((r) => r.topic))] });
-    const positions = recordPositions(
-      messages,
-      result.offsets ?? [],
-      (topic) => metadata.topics.get(topic)?.partitionsCount ?? 1,
-    );
+    const topics = [...new Set(records.map((r) => r.topic))];
+    const locate = () =>
+      recordPositions(messages, result.offsets ?? [], (topic) => partitionCounts.get(topic) ?? 1);
+    await countPartitions(topics, false);
+    let positions: RecordPosition[];
+    try {
+      positions = locate();
+    } catch {
+      await countPartitions(topics, true);
+      positions = locate();
+    }
     for (const position of positions) metrics.produced.inc({ topic: position.topic });
     return positions;
   }

@@ -60,6 +60,7 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
     if (record.value === undefined) {
       values.delete(record.key);
       deleted.set(record.key, { partition: record.partition, offset });
+      options.onChange?.(record.key, undefined);
       return;
     }
     let json: unknown;
@@ -79,6 +80,7 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
     }
     values.set(record.key, { value: parsed.data, partition: record.partition, offset });
     deleted.delete(record.key);
+    options.onChange?.(record.key, parsed.data);
   }
 
   function written(key: string, entry: Entry<T>, stored: RecordPosition): void {
@@ -134,6 +136,7 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
     reload() {
       // Joins the queue like `load`, so that no read is under way while the map is emptied.
       const next = running.then(() => {
+        for (const key of values.keys()) options.onChange?.(key, undefined);
         values.clear();
         deleted.clear();
         positioned = false;
@@ -178,6 +181,7 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
       const entry: Entry<T> = { value: parsed.data, partition: -1, offset: -1n };
       values.set(key, entry);
       deleted.delete(key);
+      options.onChange?.(key, parsed.data);
       const record = { topic, key, value: Buffer.from(JSON.stringify(parsed.data)) };
       out.add(record, (stored) => written(key, entry, stored), `${topic}\u0000${key}`);
     },

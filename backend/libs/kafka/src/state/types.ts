@@ -65,6 +65,8 @@ export interface StateStoreOptions<T> {
   readonly schema: z.ZodType<T>;
   readonly logger?: Logger;
   readonly clientId?: string;
+  /** Told each time a key's value in memory changes (read, staged, deleted or forgotten). */
+  readonly onChange?: (key: string, value: T | undefined) => void;
 }
 
 /**

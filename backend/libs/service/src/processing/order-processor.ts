@@ -249,6 +249,9 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
           schema,
           logger,
           clientId: `${groupId}.state`,
+          ...(options.onStateChanged
+            ? { onChange: (orderId, stored) => options.onStateChanged?.(orderId, stored?.state) }
+            : {}),
         });
         if (clients.processing === 'exactly-once' && clients.transactionalProducer) {
           transactions = clients.transactionalProducer('processing');

@@ -53,6 +53,8 @@ export interface OrderProcessorOptions<S, I extends KafkadogEvent, O> {
    * failed after deciding): whatever a service derived from the states must be derived again.
    */
   onStateRead?(): void;
+  /** Told each time an order's state in memory changes (`undefined`: the order is gone). */
+  onStateChanged?(orderId: string, state: S | undefined): void;
   /** Override the registry's retry and dead-letter topics (tests use their own copies). */
   readonly retryTopic?: string;
   readonly dlqTopic?: string;

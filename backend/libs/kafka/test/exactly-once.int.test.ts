@@ -1,0 +1,149 @@
+import { Admin } from '@platformatic/kafka';
+import { afterEach, describe, expect, it } from 'vitest';
+import { testBrokers, uniqueName } from '../../../../test/support/kafka.js';
+import { waitFor } from '../../../../test/support/wait.js';
+import { createEventConsumer, type EventConsumer } from '../src/consumer/index.js';
+import { createProducer } from '../src/producer/index.js';
+import { createTransactionalProducer } from '../src/transactions/index.js';
+import {
+  createTestTopics,
+  deleteTestTopics,
+  memoryLogger,
+  orderPlaced,
+  withAdmin,
+  type MemoryLogger,
+  type TestTopics,
+} from './fixtures.js';
+import { committedReader, readUntil } from './transactions-support.js';
+
+/**
+ * Exactly-once: a consumer with a transactional producer commits each batch's outputs and its
+ * offsets in one transaction. Outputs go to the test's DLQ copy (any topic would do): one per
+ * input, its value the input's id.
+ */
+describe('exactly-once consumer', () => {
+  const brokers = testBrokers();
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  async function setup(prefix: string, count: number) {
+    const specs = await createTestTopics(brokers, prefix);
+    closers.push(() => deleteTestTopics(brokers, specs));
+    const producer = createProducer({
+      brokers,
+      clientId: `test-${prefix}`,
+      logger: memoryLogger(),
+    });
+    closers.push(() => producer.close());
+    const events = Array.from({ length: count }, () => orderPlaced());
+    await producer.sendMany(
+      events.map((event) => producer.eventRecord(event, { topic: specs.orders.name })),
+    );
+    return { specs, producer, events, groupId: uniqueName(`${prefix}.group`) };
+  }
+
+  function member(
+    name: string,
+    specs: TestTopics,
+    groupId: string,
+    logger: MemoryLogger,
+    handle: (id: string) => Promise<void> | void = () => {},
+  ): EventConsumer {
+    const transactions = createTransactionalProducer({
+      brokers,
+      clientId: name,
+      transactionalId: uniqueName(`${name}.tx`),
+      logger,
+    });
+    closers.push(() => transactions.close());
+    const producer = createProducer({ brokers, clientId: `${name}-plain`, logger });
+    closers.push(() => producer.close());
+    return createEventConsumer({
+      brokers,
+      groupId,
+      clientId: name,
+      topics: [specs.orders],
+      producer,
+      transactions,
+      retry: false,
+      dlqTopic: specs.dlq.name,
+      retryTopic: specs.retry.name,
+      logger,
+      handler: async (event, _meta, out) => {
+        await handle(event.id);
+        out.add({ topic: specs.dlq.name, key: event.orderId, value: Buffer.from(event.id) });
+      },
+    });
+  }
+
+  const committedAll = (groupId: string, topic: string) => async () =>
+    (await withAdmin(brokers, (admin) => admin.groupOffsets(groupId, [topic]))).every(
+      (row) => row.committed === row.logEnd,
+    );
+
+  it('commits outputs and offsets together: each output once, and no offset commit of its own', async () => {
+    const { specs, events, groupId } = await setup('eos', 200);
+    const consumer = member('eos-a', specs, groupId, memoryLogger());
+    await consumer.start();
+    closers.push(() => consumer.close());
+
+    await waitFor(committedAll(groupId, specs.orders.name), { what: 'offsets at the end' });
+    const reader = committedReader(brokers);
+    closers.push(() => reader.close());
+    const outputs = await readUntil(reader, specs.dlq.name, (read) => read.length >= events.length);
+    expect(outputs.map((m) => m.value).sort()).toEqual(events.map((e) => e.id).sort());
+    // The offsets went in the transactions: the consumer itself committed none.
+    expect(consumer.stats().commits).toBe(0);
+    expect(consumer.stats().records).toBe(events.length);
+  });
+
+  it('fences a member that lost its partitions mid-batch: its outputs are never read', async () => {
+    const { specs, events, groupId } = await setup('zombie', 30);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    closers.push(() => Promise.resolve(release()));
+    let blocked = false;
+    const aLog = memoryLogger();
+    const a = member('zombie-a', specs, groupId, aLog, async () => {
+      if (!blocked) {
+        blocked = true;
+        await released;
+      }
+    });
+    await a.start();
+    closers.push(() => a.close());
+    await waitFor(() => blocked, { what: 'a batch in flight in a' });
+
+    // An operator removes a from the group (as a session timeout would); b takes over and
+    // commits everything.
+    const [first] = (await withAdmin(brokers, (admin) => admin.describeGroup(groupId))).members;
+    const raw = new Admin({ clientId: 'test-kick', bootstrapBrokers: brokers });
+    await raw.removeMembersFromConsumerGroup({ groupId, members: [{ memberId: first!.memberId }] });
+    await raw.close();
+    const b = member('zombie-b', specs, groupId, memoryLogger());
+    await b.start();
+    closers.push(() => b.close());
+    await waitFor(committedAll(groupId, specs.orders.name), { what: 'b to commit everything' });
+
+    // a wakes up with its whole batch decided: its transaction carries offsets of a generation
+    // that is gone, so the broker refuses it and it is aborted.
+    release();
+    await waitFor(
+      () =>
+        aLog.lines.some((line) => line.message === 'batch refused: the group moved on; dropped'),
+      { what: 'a to be refused' },
+    );
+    const reader = committedReader(brokers);
+    closers.push(() => reader.close());
+    const outputs = await readUntil(
+      reader,
+      specs.dlq.name,
+      (read) => read.length >= events.length,
+      5_000,
+    );
+    expect(outputs.map((m) => m.value).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(await committedAll(groupId, specs.orders.name)()).toBe(true);
+  });
+});
