@@ -6,7 +6,6 @@ import { consoleLogger as log, formatDuration, printError, startHeartbeat } from
 import type { Stack } from '../lib/stack.js';
 import { HELP, parseBenchArgs } from './args.js';
 import { renderChart } from './chart.js';
-import { requireAvailable } from './processing.js';
 import { formatReport } from './report.js';
 import { benchResult, type BenchResult, type ModeResult } from './result.js';
 import { runMode, type ModeRun } from './run.js';
@@ -27,7 +26,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     }
-    requireAvailable(args.processing);
     if (!(await build())) return 1;
     const runs: ModeRun[] = [];
     for (const mode of args.processing) {
