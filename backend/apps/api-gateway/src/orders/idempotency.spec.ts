@@ -63,4 +63,19 @@ describe('IdempotencyKeys', () => {
       replayed: false,
     });
   });
+
+  it('given more keys than its capacity, then the oldest is forgotten and places a new order', async () => {
+    const keys = new IdempotencyKeys(2);
+    keys.remember('a', { orderId: 'order-a', fingerprint: 'f' });
+    keys.remember('b', { orderId: 'order-b', fingerprint: 'f' });
+    keys.remember('c', { orderId: 'order-c', fingerprint: 'f' });
+
+    expect(keys.size).toBe(2);
+    expect(keys.lookup('a')).toBeUndefined();
+    expect(await keys.placeOnce('a', 'f', () => Promise.resolve('order-a2'))).toEqual({
+      orderId: 'order-a2',
+      replayed: false,
+    });
+    expect(keys.lookup('b')).toBeUndefined();
+  });
 });

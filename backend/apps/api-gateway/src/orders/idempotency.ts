@@ -20,10 +20,21 @@ export interface KeyedResult {
 export class IdempotencyKeys {
   readonly #known = new Map<string, KeyedOrder>();
   readonly #inFlight = new Map<string, Promise<KeyedOrder>>();
+  readonly #capacity: number;
+
+  /** `capacity`: the most keys remembered (GATEWAY_MAX_IDEMPOTENCY_KEYS); the oldest go first. */
+  constructor(capacity = Number.POSITIVE_INFINITY) {
+    this.#capacity = capacity;
+  }
 
   /** Records a placed order's key; a key keeps its first order. */
   remember(key: string, order: KeyedOrder): void {
-    if (!this.#known.has(key)) this.#known.set(key, order);
+    if (this.#known.has(key)) return;
+    this.#known.set(key, order);
+    while (this.#known.size > this.#capacity) {
+      const oldest = this.#known.keys().next().value as string;
+      this.#known.delete(oldest);
+    }
   }
 
   lookup(key: string): KeyedOrder | undefined {

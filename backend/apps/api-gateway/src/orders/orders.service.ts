@@ -1,11 +1,12 @@
 import { createEvent, topics, type EventOf } from '@kafkadog/contracts';
 import { KafkaClients } from '@kafkadog/service';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EventFeed, type FeedRecord } from '../feed/event-feed.js';
 import { ApiError } from '../http/api-error.js';
 import { writingToKafka } from '../http/kafka-unavailable.js';
 import { IdempotencyKeys } from './idempotency.js';
+import { ORDERS_CONFIG, type OrdersConfig } from './orders.config.js';
 import { priceRequest, requestFingerprint, type PricedRequest } from './order-request.js';
 import { routedEntry } from './timeline.js';
 import { OrderReadModel, type OrderPage, type OrderStatus, type OrderView } from './read-model.js';
@@ -25,8 +26,8 @@ export interface PlacedOrder {
  */
 @Injectable()
 export class OrdersService {
-  readonly #readModel = new OrderReadModel();
-  readonly #keys = new IdempotencyKeys();
+  readonly #readModel: OrderReadModel;
+  readonly #keys: IdempotencyKeys;
   /**
    * Events whose publish failed without an answer: they may be in the log or not. A retry with
    * the same key sends the very same event (same ids), which consumers recognise if it is there.
@@ -36,7 +37,10 @@ export class OrdersService {
   constructor(
     private readonly kafka: KafkaClients,
     private readonly feed: EventFeed,
+    @Inject(ORDERS_CONFIG) config: OrdersConfig,
   ) {
+    this.#readModel = new OrderReadModel(config.maxOrders);
+    this.#keys = new IdempotencyKeys(config.maxIdempotencyKeys);
     for (const topic of orderTopics) feed.on(topic, (record) => this.#fold(record));
     // Retries and dead letters are hops of their order's timeline too.
     for (const topic of [topics.retry, topics.dlq]) {
@@ -69,7 +73,11 @@ export class OrdersService {
 
   get(orderId: string): OrderView {
     const order = this.#readModel.get(orderId);
-    if (!order) throw ApiError.notFound(`order ${orderId}`);
+    if (!order) {
+      throw ApiError.notFound(
+        `order ${orderId} (the gateway keeps the newest ${this.#readModel.capacity} orders)`,
+      );
+    }
     return order;
   }
 

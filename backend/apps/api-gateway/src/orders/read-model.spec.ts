@@ -166,4 +166,22 @@ describe('OrderReadModel', () => {
     const viewed = createEvent('PageViewed', { page: '/', sessionId: 's' });
     expect(model.apply(viewed, at('analytics.pageviews.v1', 1))).toBe(false);
   });
+
+  it('given more orders than its capacity, then the first seen are forgotten, from the list too', () => {
+    const model = new OrderReadModel(3);
+    const orders = [1, 2, 3, 4, 5].map((day) => placed(`2026-01-0${day}T00:00:00.000Z`));
+    for (const order of orders) model.apply(order, at('orders.v1', 1_000));
+
+    expect(model.size).toBe(3);
+    expect(model.get(orders[0]!.orderId!)).toBeUndefined();
+    expect(model.get(orders[1]!.orderId!)).toBeUndefined();
+    expect(model.page(10, 0).orders.map((o) => o.orderId)).toEqual(
+      [orders[4], orders[3], orders[2]].map((o) => o!.orderId),
+    );
+    // A late reply of a forgotten order is kept for a while, and never listed without its order.
+    const late = causedBy(orders[0]!, 'PaymentAuthorized', { paymentId: 'p-1', amount: 5_998 });
+    model.apply(late, at('payments.v1', 2_000));
+    expect(model.get(orders[0]!.orderId!)).toBeUndefined();
+    expect(model.page(10, 0).total).toBeLessThanOrEqual(3);
+  });
 });

@@ -84,9 +84,20 @@ function newestFirst(a: Draft, b: Draft): number {
  * shown once its OrderPlaced was read; the first outcome decides its status.
  */
 export class OrderReadModel {
+  /** Every order seen, in the order first seen: the first ones are forgotten first. */
   readonly #orders = new Map<string, Draft>();
   /** Placed orders, newest first. */
   readonly #listed: Draft[] = [];
+  readonly #capacity: number;
+
+  /** `capacity`: the most orders kept (see GATEWAY_MAX_ORDERS); the oldest seen go first. */
+  constructor(capacity = Number.POSITIVE_INFINITY) {
+    this.#capacity = capacity;
+  }
+
+  get capacity(): number {
+    return this.#capacity;
+  }
 
   /** Folds one event; false when it was not an order event or was already folded. */
   apply(event: KafkadogEvent, at: RecordCoordinates): boolean {
@@ -121,8 +132,12 @@ export class OrderReadModel {
 
   /** Adds an entry to the order's timeline; undefined when it is there already. */
   #add(orderId: string, entry: StoredEntry): Draft | undefined {
-    const draft = this.#orders.get(orderId) ?? { orderId, timeline: [], placed: false };
-    this.#orders.set(orderId, draft);
+    let draft = this.#orders.get(orderId);
+    if (!draft) {
+      draft = { orderId, timeline: [], placed: false };
+      this.#orders.set(orderId, draft);
+      this.#forgetOldest();
+    }
     if (draft.timeline.some((existing) => existing.eventId === entry.eventId)) return undefined;
     draft.timeline.push(entry);
     draft.timeline.sort(byTime);
@@ -147,6 +162,18 @@ export class OrderReadModel {
 
   get size(): number {
     return this.#listed.length;
+  }
+
+  /** Keeps the model within its capacity: the orders first seen longest ago are forgotten. */
+  #forgetOldest(): void {
+    while (this.#orders.size > this.#capacity) {
+      const [orderId, oldest] = this.#orders.entries().next().value as [string, Draft];
+      this.#orders.delete(orderId);
+      if (!oldest.placed) continue;
+      // Usually among the last of the list (newest first), so searched from its end.
+      const at = this.#listed.lastIndexOf(oldest);
+      if (at >= 0) this.#listed.splice(at, 1);
+    }
   }
 
   #insertListed(draft: Draft): void {
