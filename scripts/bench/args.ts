@@ -23,6 +23,8 @@ export interface BenchArgs {
   readonly processing: readonly ProcessingMode[];
   /** Measure the broker's limit with Kafka's own tools. */
   readonly limit: boolean;
+  /** Time a replay of notification-service from the earliest offsets. */
+  readonly replay: boolean;
   readonly outDir: string;
 }
 
@@ -44,6 +46,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         via: { type: 'string' },
         processing: { type: 'string', default: 'at-least-once' },
         'no-limit': { type: 'boolean', default: false },
+        'no-replay': { type: 'boolean', default: false },
         out: { type: 'string', default: path.join('bench', 'results') },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -68,6 +71,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     via: via === undefined ? DEFAULT_VIA : { fixed: via, max: via },
     processing: processing === 'both' ? PROCESSING_MODES : [processing],
     limit: !values['no-limit'],
+    replay: !values['no-replay'],
     outDir: path.resolve(REPO_ROOT, values.out),
   };
 }
@@ -114,9 +118,11 @@ then stops everything it started.
 --via http|kafka          http: POST /orders to the gateway; kafka: OrderPlaced produced to
                           orders.v1 (default: http for fixed, kafka for max)
 --processing M            at-least-once, exactly-once or both: KAFKADOG_PROCESSING of every
-                          service (default at-least-once; exactly-once is not available yet)
+                          service (default at-least-once)
 --no-limit                skip Kafka's own tools (EndToEndLatency, ProducerPerformance,
                           ConsumerPerformance) that measure the broker's limit
+--no-replay               skip the replay: notification-service stopped, its group reset to
+                          the earliest offsets, started again, timed until its lag is 0
 --out DIR                 where results go (default bench/results)
 -h, --help                this text
 `;

@@ -25,15 +25,27 @@ export function peakLag(samples: readonly LagSample[], from: number, to: number)
     .reduce((max, sample) => Math.max(max, sample.total), 0);
 }
 
-/** One sample with the project's admin: every group but those starting with `exclude`. */
-export async function sampleLag(admin: KafkaAdmin, exclude: string): Promise<LagSample> {
+/**
+ * One sample with the project's admin: every group but those starting with `exclude`.
+ * `perPartitionAtRest`: offsets a partition shows as lag once fully read. 0, except in
+ * exactly-once mode: there a transaction's commit marker takes the offset after its records, so a
+ * partition last written in a transaction reads lag 1 at rest, as `kafka-consumer-groups.sh` shows.
+ */
+export async function sampleLag(
+  admin: KafkaAdmin,
+  exclude: string,
+  perPartitionAtRest = 0,
+): Promise<LagSample> {
   const at = Date.now();
   const groups = (await admin.listGroups()).filter((group) => !group.id.startsWith(exclude));
   const byGroup: Record<string, number> = {};
   await Promise.all(
     groups.map(async (group) => {
       const rows = await admin.groupOffsets(group.id);
-      byGroup[group.id] = rows.reduce((sum, row) => sum + (row.lag ?? 0), 0);
+      byGroup[group.id] = rows.reduce(
+        (sum, row) => sum + Math.max(0, (row.lag ?? 0) - perPartitionAtRest),
+        0,
+      );
     }),
   );
   const total = Object.values(byGroup).reduce((sum, lag) => sum + lag, 0);
@@ -44,6 +56,7 @@ export async function sampleLag(admin: KafkaAdmin, exclude: string): Promise<Lag
 export function startLagSampler(
   admin: KafkaAdmin,
   exclude: string,
+  perPartitionAtRest = 0,
   intervalMs = 1000,
 ): {
   readonly samples: readonly LagSample[];
@@ -56,7 +69,7 @@ export function startLagSampler(
     while (!stopped) {
       const started = Date.now();
       try {
-        samples.push(await sampleLag(admin, exclude));
+        samples.push(await sampleLag(admin, exclude, perPartitionAtRest));
       } catch {
         // The next second tries again; a gap in the series is visible in the chart.
       }

@@ -31,6 +31,13 @@ const result: ModeResult = {
     producerRecordsPerSec: 40_000,
     consumerRecordsPerSec: 80_000,
   },
+  replay: {
+    group: 'notification-service',
+    records: 100_000,
+    seconds: 5,
+    recordsPerSec: 20_000,
+    secondsWithStart: 7.5,
+  },
   ratios: {
     e2eP50OverHopP50: 20,
     e2eP99OverHopP99: 10,
@@ -77,5 +84,8 @@ describe('the bench report', () => {
     expect(text).toMatch(/HTTP p50 \/ p99 ms\s+3.20 \/ 15/);
     expect(text).toMatch(/our e2e p50 \/ one hop p50\s+×20/);
     expect(text).toMatch(/api-gateway\s+190\s+7.25/);
+    expect(text).toMatch(
+      /replay of notification-service .*100000 records in 5 s: 20000 records\/s/,
+    );
   });
 });

@@ -107,6 +107,18 @@ function formatMode(r: ModeResult): string {
       ]),
     );
   }
+  if (r.replay) {
+    lines.push(
+      '',
+      table([
+        [
+          `replay of ${r.replay.group} from the earliest offsets`,
+          `${r.replay.records} records in ${r.replay.seconds} s: ${r.replay.recordsPerSec} records/s`,
+        ],
+        ['  with its start (state load, group join)', `${r.replay.secondsWithStart} s`],
+      ]),
+    );
+  }
   const names = Object.keys(r.rssMb);
   lines.push(
     '',

@@ -1,6 +1,7 @@
 import type { Via } from './args.js';
 import type { Limit } from './limit.js';
 import type { ProcessingMode } from './processing.js';
+import type { ReplayResult } from './replay.js';
 
 /** The shape of bench/results/latest.json (DESIGN.md, "Benchmark result"). */
 export interface Machine {
@@ -59,6 +60,8 @@ export interface ModeResult {
   readonly fixedRate: FixedRateResult | null;
   readonly maxThroughput: MaxThroughputResult | null;
   readonly limit: Limit | null;
+  /** One service reading its input again from the earliest offsets (`--no-replay` skips it). */
+  readonly replay: ReplayResult | null;
   readonly ratios: Ratios;
   /** Peak RSS (VmHWM) per process, MB. */
   readonly rssMb: Record<string, number>;

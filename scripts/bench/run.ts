@@ -6,6 +6,7 @@ import { SERVICE_NAMES } from '../lib/services.js';
 import { startStack, type Stack } from '../lib/stack.js';
 import type { BenchArgs, Load } from './args.js';
 import { lagDrainMs, peakLag, startLagSampler } from './lag.js';
+import { measureReplay } from './replay.js';
 import { measureLimit } from './limit.js';
 import { runFixedRate, runMaxThroughput, type LoadProgress, type LoadResult } from './load.js';
 import { observeOrders } from './observe.js';
@@ -67,7 +68,7 @@ export async function runMode(
     clientId: BENCH_PREFIX,
     logger: silentLogger,
   });
-  const lag = startLagSampler(admin, BENCH_PREFIX);
+  const lag = startLagSampler(admin, BENCH_PREFIX, mode === 'exactly-once' ? 1 : 0);
   try {
     log.info(
       `  ready in ${formatDuration(Date.now() - started)}: Kafka ${KAFKA_VERSION} at ${stack.brokers.join(',')} (pid ${stack.brokerPid()}), services ${SERVICE_NAMES.map((n) => `${n} ${stack.pid(n)}`).join(', ')}`,
@@ -171,6 +172,9 @@ export async function runMode(
     }
     const after = await readAll(pids());
     await lag.stop();
+    const replay = args.replay
+      ? await measureReplay(stack, admin, log, mode === 'exactly-once' ? 1 : 0)
+      : null;
     const limit = args.limit ? await measureLimit(stack.brokers, admin, log) : null;
     const result: ModeResult = {
       startedAt: new Date(firstLoadAt).toISOString(),
@@ -179,6 +183,7 @@ export async function runMode(
       fixedRate,
       maxThroughput,
       limit,
+      replay,
       ratios: ratiosOf({ fixedRate, maxThroughput }, limit),
       rssMb: Object.fromEntries(
         Object.entries(after).map(([name, usage]) => [name, round(usage.peakRssMb ?? 0)]),

@@ -30,18 +30,20 @@ function bench(args: string[]): Promise<{ code: number; output: string }> {
 }
 
 describe('npm run bench', () => {
-  it('runs both loads a few seconds and writes latest.json: every order has one outcome', async () => {
+  // In exactly-once mode: the other system tests run the default, at-least-once; this one runs
+  // the whole stack with transactions, read_committed readers and a replay.
+  it('runs both loads and a replay in exactly-once mode and writes latest.json: every order has one outcome', async () => {
     outDir = await mkdtemp(path.join(tmpdir(), 'kafkadog-bench-'));
     const { code, output } = await bench([
       ...['--rate', '20', '--duration', '3', '--max-duration', '3', '--window', '50'],
-      ...['--no-limit', '--out', outDir],
+      ...['--processing', 'exactly-once', '--no-limit', '--out', outDir],
     ]);
     expect(code, output).toBe(0);
 
     const result = JSON.parse(
       await readFile(path.join(outDir, 'latest.json'), 'utf8'),
     ) as BenchResult;
-    expect(result.mode).toBe('at-least-once');
+    expect(result.mode).toBe('exactly-once');
     expect(result.machine.kafka).toMatch(/^4\./);
     expect(result.limit).toBeNull();
     const fixed = result.fixedRate!;
@@ -68,6 +70,10 @@ describe('npm run bench', () => {
       expect(result.cpuMsPerOrder[name], name).toBeGreaterThan(0);
     }
     expect(result.lag.length).toBeGreaterThan(3);
+    // notification-service read every outcome again.
+    expect(result.replay!.group).toBe('notification-service');
+    expect(result.replay!.records).toBeGreaterThanOrEqual(fixed.completed + max.completed);
+    expect(result.replay!.recordsPerSec).toBeGreaterThan(0);
     expect(await readFile(path.join(outDir, 'latest.svg'), 'utf8')).toMatch(/^<svg/);
   });
 });
