@@ -23,6 +23,11 @@ const result: ModeResult = {
     completedPerSec: 99.7,
     httpP50Ms: 3.2,
     httpP99Ms: 15,
+    hops: {
+      payment: { waited: { p50Ms: 3, p99Ms: 9 }, processed: { p50Ms: 2, p99Ms: 5 } },
+      inventory: { waited: { p50Ms: 3, p99Ms: 9 }, processed: { p50Ms: 2, p99Ms: 5 } },
+      saga: { waited: { p50Ms: 4, p99Ms: 12 }, processed: { p50Ms: 1, p99Ms: 4 } },
+    },
   },
   maxThroughput: null,
   limit: {
@@ -84,6 +89,7 @@ describe('the bench report', () => {
     expect(text).toMatch(/HTTP p50 \/ p99 ms\s+3.20 \/ 15/);
     expect(text).toMatch(/our e2e p50 \/ one hop p50\s+×20/);
     expect(text).toMatch(/api-gateway\s+190\s+7.25/);
+    expect(text).toMatch(/saga\s+4 \/ 12\s+1 \/ 4/);
     expect(text).toMatch(
       /replay of notification-service .*100000 records in 5 s: 20000 records\/s/,
     );

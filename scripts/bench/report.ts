@@ -1,5 +1,6 @@
 import type { BenchResult, ModeResult } from './result.js';
 import { ratio } from './stats.js';
+import { STEPS } from './hops.js';
 import type { Limit } from './limit.js';
 
 type Cell = string | number | null | undefined;
@@ -89,6 +90,18 @@ function formatMode(r: ModeResult): string {
       ['lag peak / drain ms', null, m && slash(m.peakLag, m.lagDrainMs)],
     ]),
   ];
+  if (f) {
+    const split = (value: { p50Ms: number | null; p99Ms: number | null }) =>
+      slash(value.p50Ms, value.p99Ms);
+    lines.push(
+      '',
+      "Where the fixed rate's time went, p50 / p99 ms (record timestamps and handled-at headers):",
+      table([
+        ['step', 'waited for the service', 'processed'],
+        ...STEPS.map((step) => [step, split(f.hops[step].waited), split(f.hops[step].processed)]),
+      ]),
+    );
+  }
   if (r.limit) {
     lines.push(
       '',

@@ -2,6 +2,7 @@ import type { Via } from './args.js';
 import type { Limit } from './limit.js';
 import type { ProcessingMode } from './processing.js';
 import type { ReplayResult } from './replay.js';
+import type { HopBreakdown } from './hops.js';
 
 /** The shape of bench/results/latest.json (DESIGN.md, "Benchmark result"). */
 export interface Machine {
@@ -34,6 +35,8 @@ export interface FixedRateResult extends Outcomes {
   readonly completedPerSec: number;
   readonly httpP50Ms: number | null;
   readonly httpP99Ms: number | null;
+  /** Where the orders' time went, step by step (see HopTracker). */
+  readonly hops: HopBreakdown;
 }
 
 export interface MaxThroughputResult extends Outcomes {

@@ -155,6 +155,7 @@ export async function runMode(
           ),
           httpP50Ms: http.p50Ms === null ? null : round(http.p50Ms),
           httpP99Ms: http.p99Ms === null ? null : round(http.p99Ms),
+          hops: observer.hops.breakdown(loaded.orderIds),
         };
       } else {
         maxThroughput = {
