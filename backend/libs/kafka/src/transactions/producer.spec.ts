@@ -45,9 +45,9 @@ describe('consumedOffsets', () => {
 describe('transactionRetryDelay', () => {
   it('retries CONCURRENT_TRANSACTIONS within milliseconds, anything else after 1 s', () => {
     const concurrent = new MultipleErrors('failed', [new ProtocolError('CONCURRENT_TRANSACTIONS')]);
-    expect(transactionRetryDelay({}, 'addPartitionsToTransaction', 1, 20, concurrent)).toBe(5);
-    expect(transactionRetryDelay({}, 'addPartitionsToTransaction', 3, 20, concurrent)).toBe(20);
-    expect(transactionRetryDelay({}, 'addPartitionsToTransaction', 10, 20, concurrent)).toBe(200);
+    expect(transactionRetryDelay({}, 'addPartitionsToTransaction', 1, 20, concurrent)).toBe(2);
+    expect(transactionRetryDelay({}, 'addPartitionsToTransaction', 3, 20, concurrent)).toBe(8);
+    expect(transactionRetryDelay({}, 'addPartitionsToTransaction', 10, 20, concurrent)).toBe(50);
     const other = new ProtocolError('NOT_COORDINATOR');
     expect(transactionRetryDelay({}, 'endTransaction', 1, 20, other)).toBe(1000);
   });
