@@ -241,4 +241,29 @@ describe('state layer (reads without a group, compacted state)', () => {
     expect(values).toEqual(Array.from({ length: existing }, (_, i) => i));
     expect(await groupsOf(clientId)).toEqual([]);
   });
+
+  it('readToEnd from a time starts at the first record at or after it, and at the end where none is', async () => {
+    const name = await topic({ ...topics.orders, partitions: 2 }, 'read-from');
+    const client = producer();
+    const now = Date.now();
+    // Partition 0: three old records and two recent ones; partition 1: only old ones.
+    const at = (partition: number, i: number, timestamp: number) =>
+      client.sendRaw({ topic: name, partition, key: 'k', timestamp, value: Buffer.from(`${i}`) });
+    for (let i = 0; i < 3; i++) await at(0, i, now - 3_600_000 + i);
+    for (let i = 3; i < 5; i++) await at(0, i, now + i);
+    for (let i = 0; i < 3; i++) await at(1, 10 + i, now - 3_600_000 + i);
+
+    const values: string[] = [];
+    const count = await readToEnd({
+      brokers,
+      topics: [name],
+      from: now,
+      onRecord: (record) => {
+        values.push(record.value!.toString());
+      },
+    });
+
+    expect(count).toBe(2);
+    expect(values).toEqual(['3', '4']);
+  });
 });

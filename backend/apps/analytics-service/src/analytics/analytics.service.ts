@@ -173,9 +173,12 @@ export class AnalyticsService implements OnApplicationBootstrap, OnApplicationSh
     const from = this.#state.horizon - REBUILD_SLACK_MS;
     const specs = new Map(inputTopics.map((spec) => [spec.name, spec]));
     let counted = 0;
+    // From the kept windows' start (by the broker's time index), not from the oldest record: the
+    // rebuild reads the windows, however long the topics' history.
     const read = await readToEnd({
       brokers: this.kafka.brokers,
       topics: inputTopics.map((spec) => spec.name),
+      from,
       clientId: `${GROUP_ID}.rebuild`,
       logger: this.kafka.logger,
       onRecord: (record) => {

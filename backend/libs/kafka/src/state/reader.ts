@@ -135,26 +135,39 @@ export class TopicReader {
   }
 
   /** The first offset (`earliest`) or the log end (`latest`, the next offset to be written). */
-  async offsets(which: 'earliest' | 'latest'): Promise<Map<string, bigint>> {
+  /**
+   * Every partition's first offset, log end, or first offset at or after a time (epoch ms; the
+   * log end where no record is that recent).
+   */
+  async offsets(
+    which: 'earliest' | 'latest' | { readonly timestamp: number },
+  ): Promise<Map<string, bigint>> {
     const refs = await this.partitions();
     let listed: Map<string, bigint[]>;
     try {
       listed = await this.#client.listOffsets({
         topics: [...this.#topics],
         timestamp:
-          which === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST,
+          which === 'earliest'
+            ? ListOffsetTimestamps.EARLIEST
+            : which === 'latest'
+              ? ListOffsetTimestamps.LATEST
+              : BigInt(which.timestamp),
         isolationLevel: READ_COMMITTED,
       });
     } catch (error) {
       throw new KafkadogError(
         'READ_FAILED',
-        `${this.#label} could not list the ${which} offsets of ${this.#topics.join(', ')}: ${describeError(error)}`,
+        `${this.#label} could not list the ${typeof which === 'string' ? which : `${new Date(which.timestamp).toISOString()}`} offsets of ${this.#topics.join(', ')}: ${describeError(error)}`,
         { cause: error, retriable: true },
       );
     }
     const offsets = new Map<string, bigint>();
+    const ends = typeof which === 'string' ? undefined : await this.offsets('latest');
     for (const ref of refs) {
-      offsets.set(ref.key, listed.get(ref.topic)?.[ref.partition] ?? 0n);
+      const offset = listed.get(ref.topic)?.[ref.partition] ?? 0n;
+      // By time, -1 means no record that recent: start at the end.
+      offsets.set(ref.key, offset < 0n && ends ? (ends.get(ref.key) ?? 0n) : offset);
     }
     return offsets;
   }

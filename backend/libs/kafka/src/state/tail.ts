@@ -103,7 +103,9 @@ export async function readToEnd(options: ReadToEndOptions): Promise<number> {
     logger,
   });
   try {
-    const start = await reader.offsets('earliest');
+    const start = await reader.offsets(
+      options.from === undefined ? 'earliest' : { timestamp: options.from },
+    );
     const end = await reader.offsets('latest');
     for (const [key, offset] of start) reader.seek(key, offset);
     let count = 0;

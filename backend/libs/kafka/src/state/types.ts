@@ -49,6 +49,11 @@ export interface TopicTail {
 export interface ReadToEndOptions {
   readonly brokers: Brokers;
   readonly topics: readonly string[];
+  /**
+   * Start at each partition's first record at or after this time (epoch ms, by the broker's
+   * time index) instead of its oldest: a read whose cost does not grow with the topic's history.
+   */
+  readonly from?: number;
   /** Called for one record at a time; an error stops the read and rejects `readToEnd`. */
   readonly onRecord: RecordCallback;
   readonly clientId?: string;
