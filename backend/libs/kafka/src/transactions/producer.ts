@@ -282,18 +282,17 @@ export function createTransactionalProducer(
           }
           // addConsumer only reads the group id.
           await tx.addConsumer({ groupId: group.groupId } as unknown as Consumer);
-          // One partition at a time: the client runs concurrent addOffset calls as one
-          // (deduplicated by operation name), and every other partition's offset is lost.
-          for (const { topic, partition, offset } of latestPerPartition(offsets)) {
-            // The client commits `message.offset + 1` with the message's group metadata.
-            const message = {
-              topic,
-              partition,
-              offset: offset - 1n,
-              metadata: { consumer: group },
-            } as unknown as Message;
-            await tx.addOffset(message);
-          }
+          // All partitions in one TxnOffsetCommit: our patch lets addOffset take several
+          // messages (unpatched, concurrent calls are merged into one and all but one offset is
+          // lost, and calls one after the other cost a round trip per partition).
+          // The client commits `message.offset + 1` with the message's group metadata.
+          const messages = latestPerPartition(offsets).map(({ topic, partition, offset }) => ({
+            topic,
+            partition,
+            offset: offset - 1n,
+            metadata: { consumer: group },
+          }));
+          await tx.addOffset(messages as unknown as Message);
         }),
 
       commit: () =>
