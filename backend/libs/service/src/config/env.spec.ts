@@ -4,7 +4,20 @@ import { baseEnv, ConfigError, parseEnv, Port } from './env.js';
 
 describe('parseEnv', () => {
   it('applies defaults when nothing is set', () => {
-    expect(parseEnv(baseEnv, {})).toEqual({ KAFKA_BROKERS: ['127.0.0.1:9092'], HOST: '127.0.0.1' });
+    expect(parseEnv(baseEnv, {})).toEqual({
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      HOST: '127.0.0.1',
+      KAFKADOG_PROCESSING: 'at-least-once',
+    });
+  });
+
+  it('takes the processing mode, and refuses one it does not know', () => {
+    expect(parseEnv(baseEnv, { KAFKADOG_PROCESSING: 'exactly-once' }).KAFKADOG_PROCESSING).toBe(
+      'exactly-once',
+    );
+    expect(() => parseEnv(baseEnv, { KAFKADOG_PROCESSING: 'exactly-twice' })).toThrow(
+      /KAFKADOG_PROCESSING: .*\(got "exactly-twice"\)/,
+    );
   });
 
   it('splits a broker list', () => {
