@@ -12,6 +12,7 @@ import {
   createKafkaMetrics,
   createProducer,
   createStateStore,
+  createTransactionalProducer,
   KafkadogError,
   readToEnd,
   type EventMeta,
@@ -384,6 +385,51 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
     expect(dead[0]).toMatchObject({ 'dlq-reason': 'non_retriable' });
     expect(dead[0]!['dlq-error']).toMatch(/no orderId/);
     expect(effects).toEqual([]);
+  });
+
+  it('exactly-once: a batch whose transaction failed is decided again against what was stored', async () => {
+    const specs = await testTopics();
+    const base = clients();
+    let failures = 0;
+    const kafka = {
+      ...base,
+      processing: 'exactly-once' as const,
+      transactionalProducer: (purpose: string) => {
+        const real = createTransactionalProducer({
+          brokers,
+          clientId: `test-${purpose}`,
+          transactionalId: uniqueName(`proc.tx.${purpose}`),
+          logger: base.logger,
+        });
+        closers.push(() => real.close());
+        // The first transaction fails after the batch was decided (as a broker error would).
+        return {
+          ...real,
+          runTransaction: async (...args: Parameters<typeof real.runTransaction>) => {
+            if (failures++ === 0) {
+              throw new KafkadogError('TRANSACTION_ABORTED', 'the test aborts it', {
+                retriable: true,
+              });
+            }
+            return real.runTransaction(...args);
+          },
+        };
+      },
+    };
+    const { processor } = await startProcessor(specs, kafka);
+    const placed = orderPlaced(undefined, 700);
+
+    await publish(base.producer, placed, specs.orders.name);
+    await waitFor(async () => (await storedOrders(specs.state.name)).has(placed.orderId!), {
+      what: 'the order stored by the second transaction',
+    });
+
+    expect(failures).toBeGreaterThanOrEqual(2);
+    expect((await storedOrders(specs.state.name)).get(placed.orderId!)).toEqual({
+      state: { placed: 1, total: 700 },
+      applied: [placed.id],
+    });
+    expect(processor.stateOf(placed.orderId!)).toEqual({ placed: 1, total: 700 });
   });
 
   it('apply(): a non-Kafka input goes through the same path, once per input id', async () => {

@@ -69,6 +69,8 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
   let started = false;
   /** The groups as they were at the last catch-up; `undefined`: catch up before the next batch. */
   let caughtUpWith: string | undefined;
+  /** Memory may hold decisions that were not written: read the whole state topic again. */
+  let stale = false;
 
   function requireStore(): StateStore<StoredOrder<S>> {
     if (!store) throw new KafkadogError('NOT_STARTED', `${groupId} processor is not started`);
@@ -108,7 +110,12 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     return batches.run(groupId, async () => {
       const current = requireStore();
       const groups = groupsNow();
-      if (groups === undefined || groups !== caughtUpWith) {
+      if (stale) {
+        await current.reload();
+        stale = false;
+        caughtUpWith = groups;
+        options.onStateRead?.();
+      } else if (groups === undefined || groups !== caughtUpWith) {
         const before = current.records;
         await current.load();
         if (current.records !== before) options.onStateRead?.();
@@ -117,11 +124,10 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
       try {
         return await work();
       } catch (error) {
-        // Decided in memory but perhaps not written: read the state topic again before the next
-        // decision (the batch comes again, and decides against what was stored).
-        caughtUpWith = undefined;
-        await current.reload();
-        options.onStateRead?.();
+        // Decided in memory but perhaps not written (a failed transaction, a close or a pause
+        // in the middle of the write): the next batch first reads the state topic again, and
+        // decides against what was stored.
+        stale = true;
         throw error;
       }
     });
@@ -241,6 +247,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
         throw new KafkadogError('ALREADY_STARTED', `${groupId} processor already started`);
       started = true;
       abort = new AbortController();
+      stale = false;
       try {
         store = createStateStore({
           brokers: clients.brokers,
