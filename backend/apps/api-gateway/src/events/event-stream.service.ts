@@ -7,10 +7,13 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { readingFromKafka } from '../http/kafka-unavailable.js';
 import { matches, type EventsFilter } from './events-filter.js';
 import { sseComment, sseMessage, toStreamedRecord } from './sse.js';
 
 export const HEARTBEAT_MS = 15_000;
+/** How long the tail keeps running after its last client left (a reload reconnects at once). */
+const IDLE_MS = 30_000;
 /** A client that reads slower than this much unsent data is dropped (it can reconnect). */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -18,13 +21,16 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * GET /events: every record of the registry's topics as it is written, to each connected client
  * that its filter lets through (by default the flow's topics). Its own tail starts at the log end
  * ('latest'), so a client gets only what happens after it connected; history is what GET /orders
- * and the explorer are for.
+ * and the explorer are for. The tail runs only while someone listens (and a little after): with
+ * nobody connected, the gateway reads none of these records.
  */
 @Injectable()
 export class EventStream implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly #clients = new Map<Response, EventsFilter>();
-  #tail: TopicTail | undefined;
+  /** The tail of every topic, started by the first client. */
+  #tail: Promise<TopicTail> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
+  #idle: NodeJS.Timeout | undefined;
 
   constructor(private readonly kafka: KafkaClients) {}
 
@@ -35,17 +41,6 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     // Every registry topic, internal ones included: a client may ask for any of them.
     await this.kafka.admin.ensureTopics(allTopics);
-    this.#tail = await tailTopics({
-      brokers: this.kafka.brokers,
-      topics: allTopics.map((topic) => topic.name),
-      from: 'latest',
-      clientId: 'api-gateway.events',
-      logger: this.kafka.logger,
-      onRecord: (record) => {
-        if (this.#clients.size === 0) return;
-        this.#send(record);
-      },
-    });
     this.#heartbeat = setInterval(
       () => this.#broadcast(sseComment(`heartbeat ${new Date().toISOString()}`)),
       HEARTBEAT_MS,
@@ -55,12 +50,19 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
   /** Open connections would hold the HTTP server's close: end them first. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.#heartbeat);
+    clearTimeout(this.#idle);
     for (const client of this.#clients.keys()) client.end();
     this.#clients.clear();
-    await this.#tail?.close();
+    await this.#stopTail();
   }
 
-  subscribe(response: Response, filter: EventsFilter): void {
+  /**
+   * Opens the stream once the tail is at the log end: a client that saw the stream open gets
+   * every record written after that.
+   */
+  async subscribe(response: Response, filter: EventsFilter): Promise<void> {
+    clearTimeout(this.#idle);
+    await readingFromKafka('the topics to stream', () => this.#startTail());
     response.status(200);
     response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     response.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -70,7 +72,37 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
     response.flushHeaders();
     response.write(`retry: 2000\n${sseComment('connected to kafkadog events')}`);
     this.#clients.set(response, filter);
-    response.on('close', () => this.#clients.delete(response));
+    response.on('close', () => this.#leave(response));
+  }
+
+  #startTail(): Promise<TopicTail> {
+    this.#tail ??= tailTopics({
+      brokers: this.kafka.brokers,
+      topics: allTopics.map((topic) => topic.name),
+      from: 'latest',
+      clientId: 'api-gateway.events',
+      logger: this.kafka.logger,
+      onRecord: (record) => this.#send(record),
+    }).catch((error: unknown) => {
+      this.#tail = undefined;
+      throw error;
+    });
+    return this.#tail;
+  }
+
+  async #stopTail(): Promise<void> {
+    const tail = this.#tail;
+    this.#tail = undefined;
+    await tail?.then((running) => running.close()).catch(() => {});
+  }
+
+  #leave(response: Response): void {
+    this.#clients.delete(response);
+    if (this.#clients.size > 0) return;
+    clearTimeout(this.#idle);
+    this.#idle = setTimeout(() => {
+      if (this.#clients.size === 0) void this.#stopTail();
+    }, IDLE_MS);
   }
 
   #send(record: ReadRecord): void {
@@ -92,14 +124,14 @@ export class EventStream implements OnApplicationBootstrap, BeforeApplicationShu
         this.kafka.logger.warn('dropping a slow GET /events client', {
           buffered: client.writableLength,
         });
-        this.#clients.delete(client);
+        this.#leave(client);
         client.end();
         continue;
       }
       try {
         client.write(chunk);
       } catch (error) {
-        this.#clients.delete(client);
+        this.#leave(client);
         this.kafka.logger.warn('GET /events write failed', { error: describeError(error) });
       }
     }

@@ -11,7 +11,7 @@ export class EventsController {
   /** text/event-stream: one event per record, `: heartbeat` comments every 15 s.
    * `?topic=` (repeatable) and `?key=` narrow it; a bad filter is a 400 before the stream opens. */
   @Get()
-  events(@Query() query: unknown, @Res() response: Response): void {
-    this.stream.subscribe(response, parseInput(EventsQuery, query));
+  events(@Query() query: unknown, @Res() response: Response): Promise<void> {
+    return this.stream.subscribe(response, parseInput(EventsQuery, query));
   }
 }
