@@ -5,8 +5,9 @@ import { isKafkadogError } from '../kafka/errors.js';
 import { consoleLogger, printError, type Logger } from '../lib/log.js';
 
 /**
- * Creates every topic of the registry that is missing; never changes an existing one.
- * Returns false when an existing topic differs from the registry (reported, left as is).
+ * Creates every topic of the registry that is missing, and sets the registry's configs (retention,
+ * segments) on existing ones. Returns false when an existing topic differs in what is left as is:
+ * its partition count or its cleanup policy (reported).
  */
 export async function createRegistryTopics(brokers: string[], log: Logger): Promise<boolean> {
   const admin = createAdmin({ brokers, clientId: 'kafkadog-topics', logger: silentLogger });
@@ -18,6 +19,11 @@ export async function createRegistryTopics(brokers: string[], log: Logger): Prom
     for (const topic of allTopics) {
       const state = result.created.includes(topic.name) ? 'created' : 'exists ';
       log.info(`  ${state}  ${topic.name.padEnd(width)}  ${topic.partitions} partition(s)`);
+    }
+    for (const update of result.updated) {
+      log.info(
+        `  updated  ${update.name}: ${update.setting} ${update.actual || '(default)'} → ${update.expected}`,
+      );
     }
     for (const mismatch of result.mismatched) {
       log.warn(

@@ -4,6 +4,7 @@ import {
   causedBy,
   createEvent,
   DlqReasons,
+  FLOW_RETENTION_MS,
   keyOf,
   parseEvent,
   publicTopics,
@@ -48,7 +49,21 @@ describe('topic registry', () => {
     expect(internal.length).toBeGreaterThan(0);
     for (const topic of internal) {
       expect(topic.name).toMatch(/^[a-z-]+\.[a-z-]+\.v1$/);
-      expect(topic.configs).toEqual({ 'cleanup.policy': 'compact' });
+      expect(topic.configs?.['cleanup.policy']).toBe('compact');
+      // A segment that never closes is never compacted.
+      expect(Number(topic.configs?.['segment.bytes'])).toBeLessThan(1024 * 1024 * 1024);
+    }
+  });
+
+  it('bounds the order flow topics by time and size, and keeps state at least as long', () => {
+    for (const topic of publicTopics) {
+      expect(topic.configs?.['retention.ms']).toBe(String(FLOW_RETENTION_MS));
+      expect(Number(topic.configs?.['retention.bytes'])).toBeGreaterThan(0);
+    }
+    for (const topic of allTopics.filter((t) => t.internal)) {
+      expect(Number(topic.configs?.['delete.retention.ms'])).toBeGreaterThanOrEqual(
+        FLOW_RETENTION_MS,
+      );
     }
   });
 

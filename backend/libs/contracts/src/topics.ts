@@ -15,7 +15,35 @@ export interface TopicSpec {
   readonly internal?: boolean;
 }
 
-const compacted = { 'cleanup.policy': 'compact' } as const;
+/**
+ * How long the order flow's topics keep their records: a day, and at most 128 MiB per partition,
+ * so that a laptop holds them (Kafka's default is a week and no size bound). A replay from
+ * earliest goes back that far. Services keep an order's state at least this long after its last
+ * change (ORDER_STATE_GRACE_MS), so every event a replay can still read finds its order's state.
+ */
+export const FLOW_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Kafka deletes whole segments: a segment rolls hourly or at 16 MiB, so little outlives the bound. */
+export const FLOW_SEGMENT_MS = 60 * 60 * 1000;
+
+const flow = {
+  'retention.ms': String(FLOW_RETENTION_MS),
+  'retention.bytes': String(128 * 1024 * 1024),
+  'segment.ms': String(FLOW_SEGMENT_MS),
+  'segment.bytes': String(16 * 1024 * 1024),
+} as const;
+
+/**
+ * Compaction keeps the latest record per key, but only in closed segments: with Kafka's default
+ * of 1 GiB a segment of a demo's state never closes, and a start reads every write ever made.
+ * Small, hourly segments let the cleaner drop older values, and tombstones a day after.
+ */
+const compacted = {
+  'cleanup.policy': 'compact',
+  'segment.ms': String(FLOW_SEGMENT_MS),
+  'segment.bytes': String(4 * 1024 * 1024),
+  'min.cleanable.dirty.ratio': '0.25',
+  'delete.retention.ms': String(FLOW_RETENTION_MS),
+} as const;
 
 function stateTopic(service: string) {
   return {
@@ -39,6 +67,7 @@ export const topics = {
     partitions: 3,
     keyedBy: 'orderId',
     events: ['OrderPlaced'],
+    configs: flow,
     description: 'Orders placed through the API gateway.',
   },
   payments: {
@@ -46,6 +75,7 @@ export const topics = {
     partitions: 3,
     keyedBy: 'orderId',
     events: ['PaymentAuthorized', 'PaymentDeclined', 'PaymentVoided'],
+    configs: flow,
     description: 'Payment decisions, and voids that compensate an authorization.',
   },
   inventory: {
@@ -53,6 +83,7 @@ export const topics = {
     partitions: 3,
     keyedBy: 'orderId',
     events: ['InventoryReserved', 'InventoryRejected', 'InventoryReleased'],
+    configs: flow,
     description: 'Stock reservations, rejections, and releases that compensate a reservation.',
   },
   outcomes: {
@@ -60,6 +91,7 @@ export const topics = {
     partitions: 3,
     keyedBy: 'orderId',
     events: ['OrderCompleted', 'OrderCancelled'],
+    configs: flow,
     description: "The saga's single outcome per order.",
   },
   pageviews: {
@@ -67,6 +99,7 @@ export const topics = {
     partitions: 1,
     keyedBy: 'sessionId',
     events: ['PageViewed'],
+    configs: flow,
     description: 'Page views from the dashboard, input to the windowed aggregation.',
   },
   snapshots: {
@@ -74,6 +107,7 @@ export const topics = {
     partitions: 1,
     keyedBy: 'window',
     events: ['TopProductsUpdated'],
+    configs: flow,
     description: 'Top products per time window, emitted by the analytics service.',
   },
   retry: {
@@ -81,6 +115,7 @@ export const topics = {
     partitions: 1,
     keyedBy: 'orderId',
     events: [],
+    configs: flow,
     description: 'Records awaiting their next attempt; headers carry the attempt and its due time.',
   },
   dlq: {
@@ -88,6 +123,7 @@ export const topics = {
     partitions: 1,
     keyedBy: 'orderId',
     events: [],
+    configs: flow,
     description: 'Records that exhausted their attempts or could not be parsed, with the reason.',
   },
   faults: {

@@ -41,7 +41,7 @@ describe('admin', () => {
     ]);
   });
 
-  it('creates missing topics, leaves existing ones alone and reports how they differ', async () => {
+  it('creates missing topics, aligns the configs of existing ones, and reports the rest', async () => {
     const spec = {
       ...registry.orders,
       name: uniqueName('admin.topic'),
@@ -51,24 +51,33 @@ describe('admin', () => {
     expect(await admin.ensureTopics([spec])).toEqual({
       created: [spec.name],
       existing: [],
+      updated: [],
       mismatched: [],
     });
     expect(await admin.ensureTopics([spec])).toEqual({
       created: [],
       existing: [spec.name],
+      updated: [],
       mismatched: [],
     });
 
-    const changed = { ...spec, partitions: 5, configs: { 'cleanup.policy': 'compact' } };
+    const changed = {
+      ...spec,
+      partitions: 5,
+      configs: { 'cleanup.policy': 'compact', 'retention.ms': '7200000' },
+    };
     const result = await admin.ensureTopics([changed]);
     expect(result.mismatched).toEqual([
       { name: spec.name, setting: 'partitions', expected: '5', actual: '3' },
       { name: spec.name, setting: 'cleanup.policy', expected: 'compact', actual: 'delete' },
     ]);
+    expect(result.updated).toEqual([
+      { name: spec.name, setting: 'retention.ms', expected: '7200000', actual: '3600000' },
+    ]);
 
     const [described] = await admin.describeTopics([spec.name]);
     expect(described!.partitions).toHaveLength(3);
-    expect(described!.configs).toEqual({ 'retention.ms': '3600000' });
+    expect(described!.configs).toEqual({ 'retention.ms': '7200000' });
     const replicas = Math.min(3, await admin.brokerCount());
     for (const partition of described!.partitions) {
       expect(partition.replicas).toHaveLength(replicas);

@@ -1,6 +1,7 @@
 import {
   Admin,
   ConfigResourceTypes,
+  IncrementalAlterConfigOperationTypes,
   ConfigSources,
   findErrorBy,
   ListOffsetTimestamps,
@@ -192,6 +193,7 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
         await waitForLeaders(created);
 
         const mismatched: TopicMismatch[] = [];
+        const updated: TopicMismatch[] = [];
         if (existing.length > 0) {
           const counts = await partitionCounts(existing.map((spec) => spec.name));
           const configs = await allConfigs(
@@ -207,10 +209,45 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
                 actual: String(actual),
               });
             }
+            const changes: { name: string; value: string; from: string }[] = [];
             for (const [setting, expected] of Object.entries(spec.configs ?? {})) {
               const value = configs.get(spec.name)?.get(setting) ?? '';
-              if (value !== expected) {
+              if (value === expected) continue;
+              // Retention, segments and the like are aligned; a cleanup policy is not: turning a
+              // log into a compacted one (or back) changes what its records mean.
+              if (setting === 'cleanup.policy') {
                 mismatched.push({ name: spec.name, setting, expected, actual: value });
+              } else {
+                changes.push({ name: setting, value: expected, from: value });
+              }
+            }
+            if (changes.length > 0) {
+              await client.incrementalAlterConfigs({
+                resources: [
+                  {
+                    resourceType: ConfigResourceTypes.TOPIC,
+                    resourceName: spec.name,
+                    configs: changes.map(({ name, value }) => ({
+                      name,
+                      value,
+                      configOperation: IncrementalAlterConfigOperationTypes.SET,
+                    })),
+                  },
+                ],
+              });
+              for (const change of changes) {
+                updated.push({
+                  name: spec.name,
+                  setting: change.name,
+                  expected: change.value,
+                  actual: change.from,
+                });
+                logger.info('topic config updated to its spec', {
+                  topic: spec.name,
+                  setting: change.name,
+                  from: change.from,
+                  to: change.value,
+                });
               }
             }
           }
@@ -221,6 +258,7 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
         return {
           created: created.map((spec) => spec.name),
           existing: existing.map((spec) => spec.name),
+          updated,
           mismatched,
         };
       });

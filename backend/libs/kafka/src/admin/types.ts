@@ -25,6 +25,9 @@ export interface TopicMismatch {
 export interface EnsureTopicsResult {
   readonly created: string[];
   readonly existing: string[];
+  /** Configs of existing topics set to the spec (`actual` is what they were). */
+  readonly updated: TopicMismatch[];
+  /** Differences left as they are: partition counts and cleanup policies. */
   readonly mismatched: TopicMismatch[];
 }
 
