@@ -1,5 +1,11 @@
 import { parseEvent, topicByName, type KafkadogEvent, type TopicSpec } from '@kafkadog/contracts';
-import { describeError, tailTopics, type ReadRecord, type TopicTail } from '@kafkadog/kafka';
+import {
+  describeError,
+  tailTopics,
+  timeAtDepth,
+  type ReadRecord,
+  type TopicTail,
+} from '@kafkadog/kafka';
 import { HealthRegistry, KafkaClients } from '@kafkadog/service';
 import {
   Injectable,
@@ -19,16 +25,36 @@ export type FeedHandler = (record: FeedRecord) => void;
 /** How long a request that needs the rebuilt views waits for them before answering 503. */
 export const CATCH_UP_WAIT_MS = 15_000;
 
+/** Where the feed starts reading a topic when the gateway starts. */
+export type FeedStart =
+  /** From its first record (the default). */
+  | { readonly from: 'earliest' }
+  /** Only what is written from now on: for handlers that care about live records only. */
+  | { readonly from: 'latest' }
+  /**
+   * From the time of the `records`-th newest record of `anchor` (spread over its partitions),
+   * 5 s earlier for the clocks of different machines: for views that keep the newest N of something,
+   * so that a start reads the same amount after a million orders as after N.
+   */
+  | { readonly from: 'recent'; readonly anchor: TopicSpec; readonly records: number };
+
+/**
+ * How much earlier than its OrderPlaced another record of an order may be stamped: each producer
+ * stamps its records by its own machine's clock.
+ */
+const CLOCK_SKEW_MS = 5_000;
+
 /**
  * The gateway's views (orders, stock, dead letters, fault switches, analytics) are folds over
- * Kafka topics, rebuilt from the first record at every start. One tail, without a consumer group
- * and without commits, reads them all; features register a handler per topic in their
- * constructors, before the tail starts. Poison records are skipped here: dead-lettering them is
- * the job of the consumer groups that process them.
+ * Kafka topics, rebuilt at every start. One tail, without a consumer group and without commits,
+ * reads them all; features register a handler per topic in their constructors, before the tail
+ * starts, and say where a topic's history starts (`startAt`). Poison records are skipped here:
+ * dead-lettering them is the job of the consumer groups that process them.
  */
 @Injectable()
 export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly #handlers = new Map<string, FeedHandler[]>();
+  readonly #starts = new Map<string, FeedStart>();
   #tail: TopicTail | undefined;
   #caughtUp = false;
   #markCaughtUp: () => void = () => {};
@@ -46,9 +72,23 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
     this.#handlers.set(topic.name, [...(this.#handlers.get(topic.name) ?? []), handler]);
   }
 
+  /**
+   * Where to start reading the topic (from its first record unless told). Every handler of a topic
+   * sees the same records, so the feature that needs the most history says so.
+   */
+  startAt(topic: TopicSpec, start: FeedStart): void {
+    if (this.#tail) throw new Error(`EventFeed.startAt(${topic.name}) after the feed started`);
+    this.#starts.set(topic.name, start);
+  }
+
   /** True once everything written before the gateway started has been read. */
   get caughtUp(): boolean {
     return this.#caughtUp;
+  }
+
+  /** Resolves once everything written before the gateway started has been read. */
+  get whenCaughtUp(): Promise<void> {
+    return this.#whenCaughtUp;
   }
 
   /** Resolves once caught up; 503 `read_model_starting` if that takes longer than `timeoutMs`. */
@@ -79,10 +119,12 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
     await admin.ensureTopics(gatewayTopics);
     const started = Date.now();
     let records = 0;
+    const startAt = await this.#startTimes();
     this.#tail = await tailTopics({
       brokers,
       topics: [...this.#handlers.keys()],
       from: 'earliest',
+      startAt,
       clientId: 'api-gateway.feed',
       logger,
       onRecord: (record) => {
@@ -94,10 +136,46 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
       () => {
         this.#caughtUp = true;
         this.#markCaughtUp();
-        logger.info('views rebuilt from Kafka', { records, ms: Date.now() - started });
+        logger.info('views rebuilt from Kafka', {
+          records,
+          ms: Date.now() - started,
+          ...Object.fromEntries(
+            [...startAt].map(([topic, at]) => [
+              topic,
+              typeof at === 'number' ? `since ${new Date(at).toISOString()}` : at,
+            ]),
+          ),
+        });
       },
       (error: unknown) => logger.error('could not catch up', { error: describeError(error) }),
     );
+  }
+
+  /** Each topic's start that is not its first record, resolved to `latest` or a time. */
+  async #startTimes(): Promise<Map<string, 'latest' | number>> {
+    const startAt = new Map<string, 'latest' | number>();
+    const anchors = new Map<string, number | undefined>();
+    for (const [topic, start] of this.#starts) {
+      if (start.from === 'latest') startAt.set(topic, 'latest');
+      if (start.from !== 'recent') continue;
+      const depth = Math.ceil(start.records / start.anchor.partitions);
+      const anchorKey = `${start.anchor.name}:${depth}`;
+      if (!anchors.has(anchorKey)) {
+        anchors.set(
+          anchorKey,
+          await timeAtDepth({
+            brokers: this.kafka.brokers,
+            topic: start.anchor.name,
+            depth,
+            clientId: 'api-gateway.feed-start',
+            logger: this.kafka.logger,
+          }),
+        );
+      }
+      const time = anchors.get(anchorKey);
+      if (time !== undefined) startAt.set(topic, time - CLOCK_SKEW_MS);
+    }
+    return startAt;
   }
 
   async onApplicationShutdown(): Promise<void> {

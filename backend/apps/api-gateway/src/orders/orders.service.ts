@@ -40,7 +40,17 @@ export class OrdersService {
     @Inject(ORDERS_CONFIG) config: OrdersConfig,
   ) {
     this.#readModel = new OrderReadModel(config.maxOrders);
+    this.#readModel.rebuild();
+    void feed.whenCaughtUp.then(() => this.#readModel.settle());
     this.#keys = new IdempotencyKeys(config.maxIdempotencyKeys);
+    // The read model keeps the newest orders (and keys): a start reads the order topics from
+    // the oldest of those on, not their whole history.
+    const recent = {
+      from: 'recent',
+      anchor: topics.orders,
+      records: Math.max(config.maxOrders, config.maxIdempotencyKeys),
+    } as const;
+    for (const topic of [...orderTopics, topics.retry]) feed.startAt(topic, recent);
     for (const topic of orderTopics) feed.on(topic, (record) => this.#fold(record));
     // Retries and dead letters are hops of their order's timeline too.
     for (const topic of [topics.retry, topics.dlq]) {

@@ -184,4 +184,28 @@ describe('OrderReadModel', () => {
     expect(model.get(orders[0]!.orderId!)).toBeUndefined();
     expect(model.page(10, 0).total).toBeLessThanOrEqual(3);
   });
+
+  it('given a history read in any order, then it keeps the newest by placement once settled', () => {
+    const model = new OrderReadModel(2);
+    const orders = [1, 2, 3, 4, 5].map((day) => placed(`2026-01-0${day}T00:00:00.000Z`));
+    // A reply of an order placed before the kept ones, and one of a kept order, read first.
+    const oldReply = causedBy(orders[0]!, 'PaymentAuthorized', { paymentId: 'p-0', amount: 5_998 });
+    model.rebuild();
+    model.apply(oldReply, at('payments.v1', Date.parse('2026-01-01T00:00:01.000Z')));
+    // Partitions interleave: the newest orders are not the last ones read.
+    for (const index of [4, 3, 0, 2, 1]) model.apply(orders[index]!, at('orders.v1', 1_000));
+    expect(model.size).toBe(5);
+    model.settle();
+
+    expect(model.page(10, 0).orders.map((o) => o.orderId)).toEqual(
+      [orders[4], orders[3]].map((o) => o!.orderId),
+    );
+    expect(model.get(orders[2]!.orderId!)).toBeUndefined();
+    // Live again: the oldest placed goes first.
+    const next = placed('2026-01-06T00:00:00.000Z');
+    model.apply(next, at('orders.v1', 2_000));
+    expect(model.page(10, 0).orders.map((o) => o.orderId)).toEqual(
+      [next, orders[4]].map((o) => o!.orderId),
+    );
+  });
 });

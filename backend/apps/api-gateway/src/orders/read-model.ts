@@ -89,10 +89,40 @@ export class OrderReadModel {
   /** Placed orders, newest first. */
   readonly #listed: Draft[] = [];
   readonly #capacity: number;
+  /** While the history is read, nothing is forgotten (see `settle`). */
+  #rebuilding = false;
 
   /** `capacity`: the most orders kept (see GATEWAY_MAX_ORDERS); the oldest seen go first. */
   constructor(capacity = Number.POSITIVE_INFINITY) {
     this.#capacity = capacity;
+  }
+
+  /**
+   * From now until `settle`, the history is read: its partitions come in any interleaving, so
+   * "first seen" says nothing about which orders are oldest, and nothing is forgotten yet. (The
+   * history read is bounded by the feed's start, see EventFeed.startAt.)
+   */
+  rebuild(): void {
+    this.#rebuilding = true;
+  }
+
+  /**
+   * The history is read: keeps the `capacity` newest orders by when they were placed, drops the
+   * replies of orders placed before them, and from now on forgets the oldest first.
+   */
+  settle(): void {
+    this.#rebuilding = false;
+    const kept = this.#listed.slice(0, this.#capacity);
+    const oldestKept = kept.at(-1)?.createdAt ?? '';
+    const unplaced = [...this.#orders.values()].filter(
+      (draft) => !draft.placed && compare(draft.updatedAt ?? '', oldestKept) >= 0,
+    );
+    this.#listed.splice(0, this.#listed.length, ...kept);
+    this.#orders.clear();
+    // Oldest first, as they would have been seen live.
+    for (const draft of [...kept].reverse()) this.#orders.set(draft.orderId, draft);
+    for (const draft of unplaced) this.#orders.set(draft.orderId, draft);
+    this.#forgetOldest();
   }
 
   get capacity(): number {
@@ -166,6 +196,7 @@ export class OrderReadModel {
 
   /** Keeps the model within its capacity: the orders first seen longest ago are forgotten. */
   #forgetOldest(): void {
+    if (this.#rebuilding) return;
     while (this.#orders.size > this.#capacity) {
       const [orderId, oldest] = this.#orders.entries().next().value as [string, Draft];
       this.#orders.delete(orderId);

@@ -48,6 +48,8 @@ export class FactRecorder {
   readonly #open = new Set<FactLog>();
 
   constructor(readonly feed: EventFeed) {
+    // Only the notifications' state is read for the runs alone, and they need no history of it.
+    feed.startAt(topics.notificationState, { from: 'latest' });
     for (const topic of judgedTopics) {
       const carriesEvents = topic.events.length > 0;
       feed.on(topic, (record) => {

@@ -20,9 +20,8 @@ export async function tailTopics(options: TailOptions): Promise<TopicTail> {
   });
   let end: Map<string, bigint>;
   try {
-    const start = await reader.offsets(options.from === 'latest' ? 'latest' : 'earliest');
-    // For `latest` the start is the log end: caught up from the beginning.
-    end = options.from === 'latest' ? start : await reader.offsets('latest');
+    end = await reader.offsets('latest');
+    const start = await startOffsets(reader, options, end);
     for (const [key, offset] of start) reader.seek(key, offset);
   } catch (error) {
     await reader.close();
@@ -88,6 +87,72 @@ export async function tailTopics(options: TailOptions): Promise<TopicTail> {
       return closing;
     },
   };
+}
+
+/** Each partition's first offset to read: by `from`, or by the partition's topic in `startAt`. */
+async function startOffsets(
+  reader: TopicReader,
+  options: TailOptions,
+  end: ReadonlyMap<string, bigint>,
+): Promise<Map<string, bigint>> {
+  const startOf = (topic: string) => options.startAt?.get(topic) ?? options.from ?? 'earliest';
+  const listed = new Map<string | number, Map<string, bigint>>([['latest', new Map(end)]]);
+  const start = new Map<string, bigint>();
+  for (const ref of await reader.partitions()) {
+    const where = startOf(ref.topic);
+    let offsets = listed.get(where);
+    if (!offsets) {
+      offsets = await reader.offsets(typeof where === 'number' ? { timestamp: where } : where);
+      listed.set(where, offsets);
+    }
+    start.set(ref.key, offsets.get(ref.key) ?? 0n);
+  }
+  return start;
+}
+
+/**
+ * The time of the `depth`-th newest record of each partition of `topic` (of its oldest record
+ * where it holds fewer), the earliest over the partitions: reading from that time gets at least
+ * the `depth` newest records of every partition. Undefined when the topic is empty.
+ */
+export async function timeAtDepth(options: {
+  readonly brokers: TailOptions['brokers'];
+  readonly topic: string;
+  readonly depth: number;
+  readonly clientId?: string;
+  readonly logger?: TailOptions['logger'];
+}): Promise<number | undefined> {
+  const reader = new TopicReader({
+    brokers: options.brokers,
+    topics: [options.topic],
+    clientId: options.clientId ?? 'kafkadog-depth',
+    logger: options.logger ?? consoleLogger,
+  });
+  try {
+    const earliest = await reader.offsets('earliest');
+    const latest = await reader.offsets('latest');
+    const targets = new Map<string, bigint>();
+    for (const [key, end] of latest) {
+      const first = earliest.get(key) ?? 0n;
+      if (end <= first) continue; // empty
+      const at = end - BigInt(options.depth) > first ? end - BigInt(options.depth) : first;
+      reader.seek(key, at);
+      targets.set(key, at + 1n);
+    }
+    let time: number | undefined;
+    await reader.readUntil(
+      targets,
+      (records) => {
+        const [record] = records;
+        if (record && (time === undefined || record.timestamp < time)) time = record.timestamp;
+        return Promise.resolve();
+      },
+      new AbortController().signal,
+    );
+    return time;
+  } finally {
+    await reader.close();
+  }
 }
 
 /**

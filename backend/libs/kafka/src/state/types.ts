@@ -26,6 +26,11 @@ export interface TailOptions {
   /** `earliest` (default): everything still in the topics, then new records; `latest`: only new ones. */
   readonly from?: 'earliest' | 'latest';
   /**
+   * Per topic, where to start instead of `from`: `latest`, or the first record at or after a time
+   * (epoch ms, by the broker's time index).
+   */
+  readonly startAt?: ReadonlyMap<string, 'earliest' | 'latest' | number>;
+  /**
    * Called for one record at a time, in order within each partition. A record whose callback
    * throws is logged and skipped: a tail feeds views, and one bad record must not stop them.
    */
