@@ -3,6 +3,7 @@
  * (clients, health registry, the service), against a broker of the test file's own. For tests of
  * one service's wiring that need to restart it quickly or look at its state.
  */
+import { FLOW_RETENTION_MS } from '@kafkadog/contracts';
 import { randomUUID } from 'node:crypto';
 import {
   createConsoleLogger,
@@ -69,13 +70,14 @@ export async function startInProcess<S extends Lifecycle>(
   name: string,
   brokers: string[],
   build: (clients: KafkaClients, health: HealthRegistry) => S,
-  options: { processing?: ProcessingMode } = {},
+  options: { processing?: ProcessingMode; stateGraceMs?: number } = {},
 ): Promise<InProcessService<S>> {
   const startedAt = Date.now();
   const clients = new KafkaClients({
     name,
     brokers,
     processing: options.processing ?? 'at-least-once',
+    stateGraceMs: options.stateGraceMs ?? FLOW_RETENTION_MS,
     // Stands for the port of a real instance: unique, so that two in one test never fence.
     instance: randomUUID().slice(0, 8),
     // KAFKADOG_TEST_LOG=1 prints what the service logs, to see what a failing test went through.

@@ -9,6 +9,8 @@ export interface ServiceOptions {
   readonly brokers: string[];
   readonly kafkaLogger: Logger;
   readonly processing: ProcessingMode;
+  /** ORDER_STATE_GRACE_MS: how long an order's state outlives its last change. */
+  readonly stateGraceMs: number;
   /**
    * Names this instance among its service's instances, stably across restarts (its port): a
    * restarted instance takes over its predecessor's transactional ids, which fences it.

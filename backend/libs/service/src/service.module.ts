@@ -26,6 +26,7 @@ export class ServiceModule {
               brokers: env.KAFKA_BROKERS,
               kafkaLogger: kafkaLoggerFor(createNestLogger(options.name), 'Kafka'),
               processing: env.KAFKADOG_PROCESSING,
+              stateGraceMs: env.ORDER_STATE_GRACE_MS,
               instance: env.PORT === undefined ? 'default' : String(env.PORT),
             };
           },

@@ -179,6 +179,9 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
       }),
       stateTopic: topics.inventoryState,
       stateSchema: OrderInventory,
+      // The stock is what all orders hold (StockLedger): deleting a sold order's state would
+      // put its units back on the shelf. Kept until sold units are counted per product.
+      retireState: false,
       retry: this.config.retry,
       beforeDecide: (event, meta) => this.#maybeFail(event, meta),
       fence,

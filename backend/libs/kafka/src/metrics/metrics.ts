@@ -17,6 +17,8 @@ export interface KafkaMetrics {
   readonly deadLettered: CounterOf<'topic' | 'group' | 'reason'>;
   /** Events the idempotency guard recognised as already applied and kept from the handler. */
   readonly duplicatesSuppressed: CounterOf<'topic' | 'group'>;
+  /** Orders whose state was deleted after the grace period (tombstones written). */
+  readonly stateRetired: CounterOf<'group'>;
 }
 
 function counter<L extends string>(
@@ -67,6 +69,12 @@ export function createKafkaMetrics(registry: Registry = new Registry()): KafkaMe
       'kafkadog_duplicates_suppressed_total',
       'Events already applied, kept from the handler',
       ['topic', 'group'],
+    ),
+    stateRetired: counter(
+      registry,
+      'kafkadog_state_retired_total',
+      'Orders whose state was deleted after ORDER_STATE_GRACE_MS without a change (tombstones)',
+      ['group'],
     ),
   };
 }

@@ -13,6 +13,8 @@ interface Version {
 
 interface Entry<T> extends Version {
   readonly value: T;
+  /** When the value was written (its record's timestamp; epoch ms). */
+  readonly at: number;
 }
 
 /**
@@ -78,7 +80,12 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
       });
       return;
     }
-    values.set(record.key, { value: parsed.data, partition: record.partition, offset });
+    values.set(record.key, {
+      value: parsed.data,
+      partition: record.partition,
+      offset,
+      at: record.timestamp,
+    });
     deleted.delete(record.key);
     options.onChange?.(record.key, parsed.data);
   }
@@ -86,7 +93,7 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
   function written(key: string, entry: Entry<T>, stored: RecordPosition): void {
     const offset = BigInt(stored.offset);
     if (values.get(key) === entry) {
-      values.set(key, { value: entry.value, partition: stored.partition, offset });
+      values.set(key, { ...entry, partition: stored.partition, offset });
     }
     // The reader need not fetch our own write back when it is the next record it would read.
     const partitionKey = `${topic}:${stored.partition}`;
@@ -158,6 +165,10 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
       return values.size;
     },
 
+    *unchangedSince(time: number): IterableIterator<string> {
+      for (const [key, entry] of values) if (entry.at < time) yield key;
+    },
+
     get records() {
       return read;
     },
@@ -178,12 +189,31 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
         );
       }
       // In memory at once, for the next decision; where it is stored is known once written.
-      const entry: Entry<T> = { value: parsed.data, partition: -1, offset: -1n };
+      const entry: Entry<T> = { value: parsed.data, partition: -1, offset: -1n, at: Date.now() };
       values.set(key, entry);
       deleted.delete(key);
       options.onChange?.(key, parsed.data);
       const record = { topic, key, value: Buffer.from(JSON.stringify(parsed.data)) };
       out.add(record, (stored) => written(key, entry, stored), `${topic}\u0000${key}`);
+    },
+
+    stageDelete(key, out) {
+      if (!values.delete(key)) return;
+      deleted.set(key, { partition: -1, offset: -1n });
+      options.onChange?.(key, undefined);
+      out.add(
+        { topic, key, value: undefined },
+        (stored) => {
+          const offset = BigInt(stored.offset);
+          const known = deleted.get(key);
+          if (known && known.offset === -1n) {
+            deleted.set(key, { partition: stored.partition, offset });
+          }
+          const partitionKey = `${topic}:${stored.partition}`;
+          if (reader.position(partitionKey) === offset) reader.seek(partitionKey, offset + 1n);
+        },
+        `${topic}\u0000${key}`,
+      );
     },
 
     async close() {

@@ -104,6 +104,13 @@ export interface StateStore<T> {
    * the rest of a batch (a key staged twice in one batch is written once, with its last value).
    */
   stage(key: string, value: T, out: BatchOutput): void;
+  /**
+   * Removes the key at once, and stages its tombstone (a record with a null value) into `out`:
+   * once compacted, the topic forgets the key too.
+   */
+  stageDelete(key: string, out: BatchOutput): void;
+  /** The keys whose value was last written before `time` (epoch ms), by its record's timestamp. */
+  unchangedSince(time: number): IterableIterator<string>;
   /** Disconnects the reader. The store can still be read from memory. */
   close(): Promise<void>;
 }

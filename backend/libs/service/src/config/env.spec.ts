@@ -8,6 +8,8 @@ describe('parseEnv', () => {
       KAFKA_BROKERS: ['127.0.0.1:9092'],
       HOST: '127.0.0.1',
       KAFKADOG_PROCESSING: 'at-least-once',
+      // A day of retention in the order topics, and two hourly segments to spare.
+      ORDER_STATE_GRACE_MS: 26 * 60 * 60 * 1000,
     });
   });
 

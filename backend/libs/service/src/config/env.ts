@@ -1,3 +1,4 @@
+import { FLOW_RETENTION_MS, FLOW_SEGMENT_MS } from '@kafkadog/contracts';
 import { z } from 'zod';
 
 /** A configuration problem that names the variable to fix. Printed as one line at boot. */
@@ -27,6 +28,16 @@ export const baseEnv = z.object({
   KAFKA_BROKERS: BrokerList.default(['127.0.0.1:9092']),
   HOST: z.string().default('127.0.0.1'),
   KAFKADOG_PROCESSING: ProcessingMode.default('at-least-once'),
+  /**
+   * How long a service keeps an order's state after its last change before deleting it (a
+   * tombstone in its state topic). At least the order topics' retention: a replay must find the
+   * state of every order whose events it can still read, or it would decide them again.
+   */
+  ORDER_STATE_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(FLOW_RETENTION_MS + 2 * FLOW_SEGMENT_MS),
 });
 
 /**

@@ -78,6 +78,11 @@ export class KafkaClients implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** How long an order's state outlives its last change (ORDER_STATE_GRACE_MS). */
+  get stateGraceMs(): number {
+    return this.options.stateGraceMs;
+  }
+
   /** How this stack processes records (KAFKADOG_PROCESSING). */
   get processing(): ProcessingMode {
     return this.options.processing;

@@ -229,6 +229,52 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
     expect(third.processor.stateOf(placed.orderId!)).toEqual({ placed: 1, total: 1_000 });
   });
 
+  it('deletes the state of an order unchanged for the grace period: a tombstone, gone after a restart too', async () => {
+    const specs = await testTopics();
+    const kafka = clients();
+    const graceMs = 1_500;
+    const { processor, groupId } = await startProcessor(specs, kafka, { stateGraceMs: graceMs });
+    const old = orderPlaced();
+    const placedAt = Date.now();
+    await publish(kafka.producer, old, specs.orders.name);
+    await waitFor(() => processor.stateOf(old.orderId!), { what: 'the first order state' });
+    // Another order, changed again and again: never unchanged for the grace period.
+    const busy = orderPlaced();
+    const keepBusy = setInterval(() => {
+      void publish(kafka.producer, orderPlaced(busy.orderId, 1), specs.orders.name);
+    }, graceMs / 4);
+    try {
+      await waitFor(() => processor.stateOf(old.orderId!) === undefined, {
+        what: 'the unchanged order state to be deleted',
+        timeoutMs: 20_000,
+      });
+      expect(Date.now() - placedAt).toBeGreaterThanOrEqual(graceMs);
+      expect(processor.stateOf(busy.orderId!)).toBeDefined();
+    } finally {
+      clearInterval(keepBusy);
+    }
+
+    // The topic holds a tombstone (a null value) for the deleted order, after its state.
+    const records: { key?: string; tombstone: boolean }[] = [];
+    await readToEnd({
+      brokers,
+      topics: [specs.state.name],
+      onRecord: (record) => {
+        if (record.key === old.orderId) records.push({ tombstone: record.value === undefined });
+      },
+    });
+    expect(records.at(-1)).toEqual({ tombstone: true });
+    expect(
+      await counterValue(kafka.metrics.stateRetired, { group: groupId }),
+    ).toBeGreaterThanOrEqual(1);
+
+    // A new instance (with the default grace of a day) loads the state without the order.
+    await processor.close();
+    const next = await startProcessor(specs, kafka, { groupId });
+    expect(next.processor.stateOf(old.orderId!)).toBeUndefined();
+    expect(next.processor.stateOf(busy.orderId!)).toBeDefined();
+  });
+
   it('sees state another instance wrote before deciding', async () => {
     const specs = await testTopics();
     const kafka = clients();

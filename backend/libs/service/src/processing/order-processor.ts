@@ -1,4 +1,9 @@
-import { Headers, type KafkadogEvent } from '@kafkadog/contracts';
+import {
+  FLOW_RETENTION_MS,
+  FLOW_SEGMENT_MS,
+  Headers,
+  type KafkadogEvent,
+} from '@kafkadog/contracts';
 import {
   BatchOutput,
   createEventConsumer,
@@ -22,6 +27,12 @@ import { z } from 'zod';
 import { createPausableConsumers, type PausableConsumers } from '../control/pausable-consumers.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { OrderProcessor, OrderProcessorOptions, ProcessorClients } from './types.js';
+
+/** ORDER_STATE_GRACE_MS's default: the order topics' retention, and two segments' time to spare. */
+const DEFAULT_STATE_GRACE_MS = FLOW_RETENTION_MS + 2 * FLOW_SEGMENT_MS;
+/** Tombstones per write: a long-stopped service catching up deletes in several steps. */
+const MAX_RETIRED_PER_SWEEP = 5_000;
+const MAX_SWEEP_INTERVAL_MS = 60_000;
 
 /** What the state topic holds per order: the state, and the ids of the inputs folded into it. */
 export interface StoredOrder<S> {
@@ -67,6 +78,8 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
   let transactions: TransactionalProducer | undefined;
   let ready = false;
   let started = false;
+  let sweeper: NodeJS.Timeout | undefined;
+  const graceMs = options.stateGraceMs ?? clients.stateGraceMs ?? DEFAULT_STATE_GRACE_MS;
   /** The groups as they were at the last catch-up; `undefined`: catch up before the next batch. */
   let caughtUpWith: string | undefined;
   /** Memory may hold decisions that were not written: read the whole state topic again. */
@@ -227,7 +240,59 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     }
   }
 
+  /**
+   * Deletes the state of the orders this instance owns that have not changed for the grace
+   * period: a tombstone each, written like a batch (in its transaction in exactly-once mode).
+   * Past the grace period no event of the order is left in its topics to need it.
+   */
+  async function retireUnchanged(): Promise<void> {
+    const current = store;
+    if (!current || !consumer || consumers?.paused) return;
+    const before = Date.now() - graceMs;
+    await inBatch(async () => {
+      const out = new BatchOutput();
+      let retired = 0;
+      for (const orderId of current.unchangedSince(before)) {
+        if (!owns(orderId)) continue;
+        current.stageDelete(orderId, out);
+        if (++retired >= MAX_RETIRED_PER_SWEEP) break;
+      }
+      if (retired === 0) return;
+      await writeBatch(out, {
+        producer: clients.producer,
+        signal: abort.signal,
+        logger,
+        groupId,
+        fence: options.fence,
+        transactions,
+      });
+      metrics.stateRetired.inc({ group: groupId }, retired);
+      logger.info('state of finished orders deleted (tombstones)', {
+        group: groupId,
+        orders: retired,
+        unchangedSince: new Date(before).toISOString(),
+      });
+    });
+  }
+
+  function startSweeping(): void {
+    if (options.retireState === false) return;
+    const every = Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(100, Math.floor(graceMs / 10)));
+    sweeper = setInterval(() => {
+      retireUnchanged().catch((error: unknown) => {
+        if (abort.signal.aborted) return;
+        logger.warn('could not delete the state of finished orders; trying again later', {
+          group: groupId,
+          error: describeError(error),
+        });
+      });
+    }, every);
+    sweeper.unref();
+  }
+
   async function stop(): Promise<void> {
+    clearInterval(sweeper);
+    sweeper = undefined;
     ready = false;
     caughtUpWith = undefined;
     // The consumers first: they finish their record, which still needs the store and producer.
@@ -239,6 +304,17 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     await store?.close();
     consumers = undefined;
     store = undefined;
+  }
+
+  function owns(orderId: string): boolean {
+    const [keyTopic] = options.topics;
+    if (!keyTopic || !consumer) return false;
+    const partition = partitionFor(orderId, keyTopic.partitions);
+    return consumer
+      .stats()
+      .assignments.some(
+        (assigned) => assigned.topic === keyTopic.name && assigned.partitions.includes(partition),
+      );
   }
 
   return {
@@ -296,6 +372,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
           close: closeConsumers,
         });
         await consumers.start();
+        startSweeping();
       } catch (error) {
         // Leaves nothing behind, so that start() can simply be called again.
         await stop().catch(() => {});
@@ -318,16 +395,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
       for (const [orderId, stored] of store.entries()) yield [orderId, stored.state];
     },
 
-    owns(orderId) {
-      const [keyTopic] = options.topics;
-      if (!keyTopic || !consumer) return false;
-      const partition = partitionFor(orderId, keyTopic.partitions);
-      return consumer
-        .stats()
-        .assignments.some(
-          (assigned) => assigned.topic === keyTopic.name && assigned.partitions.includes(partition),
-        );
-    },
+    owns,
 
     apply(orderId, inputId, input) {
       return this.applyAll([{ orderId, inputId, input }]);

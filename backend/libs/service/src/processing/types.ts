@@ -15,7 +15,7 @@ export interface OrderDecider<S, I extends KafkadogEvent, O> {
 
 /** What the processor uses of a service's Kafka clients (all of `KafkaClients` fits). */
 export type ProcessorClients = Pick<KafkaClients, 'brokers' | 'producer' | 'metrics' | 'logger'> &
-  Partial<Pick<KafkaClients, 'processing' | 'transactionalProducer'>>;
+  Partial<Pick<KafkaClients, 'processing' | 'transactionalProducer' | 'stateGraceMs'>>;
 
 /**
  * When an output's effect runs relative to the write that records the input as applied.
@@ -55,6 +55,14 @@ export interface OrderProcessorOptions<S, I extends KafkadogEvent, O> {
   onStateRead?(): void;
   /** Told each time an order's state in memory changes (`undefined`: the order is gone). */
   onStateChanged?(orderId: string, state: S | undefined): void;
+  /**
+   * Delete an order's state once it has not changed for the grace period (see
+   * ORDER_STATE_GRACE_MS), default true. A service whose decisions depend on other orders'
+   * states (inventory: the stock is what all orders hold) keeps them.
+   */
+  readonly retireState?: boolean;
+  /** Overrides the grace period of `clients.stateGraceMs` (tests). */
+  readonly stateGraceMs?: number;
   /** Override the registry's retry and dead-letter topics (tests use their own copies). */
   readonly retryTopic?: string;
   readonly dlqTopic?: string;
