@@ -102,7 +102,21 @@ export class GroupLoop {
     if (this.#running) throw new KafkadogError('ALREADY_STARTED', `${this.#label} already started`);
     let stream: ClientStream;
     try {
-      stream = await this.#open();
+      // A broker that just started answers NOT_COORDINATOR (or "loading") to a join until it has
+      // loaded its group coordinator: the join is tried again for a while.
+      stream = await retry(() => this.#open(), {
+        shouldRetry: (error) => findErrorBy(error as Error, 'canRetry', true) !== null,
+        attempts: 8,
+        signal: this.#abort.signal,
+        backoff: { baseMs: 250, factor: 2, maxMs: 4_000, jitter: 0.2 },
+        onRetry: ({ attempt, delayMs, error }) =>
+          this.#options.logger.warn('could not join the group yet, trying again', {
+            group: this.#options.groupId,
+            attempt,
+            nextInMs: delayMs,
+            error: describeError(error),
+          }),
+      });
     } catch (error) {
       await this.#client.close(true).catch(() => {});
       throw new KafkadogError(
