@@ -17,7 +17,46 @@ import {
   type StackFiles,
 } from './index.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+interface ServiceDoc {
+  image?: string;
+  build?: { target?: string };
+  command?: string[];
+  ports?: string[];
+  environment: Record<string, string | number>;
+  depends_on: Record<string, { condition: string }>;
+  healthcheck?: Record<string, unknown>;
+}
+
+/** The parts of the stack files the tests change, typed as the committed files have them. */
+interface Editable {
+  compose: { services: Record<string, ServiceDoc> };
+  prometheus: { scrape_configs: { dns_sd_configs: { names: string[]; port: number }[] }[] };
+  datasources: { datasources: { url: string }[] }[];
+  dashboards: Record<
+    string,
+    { panels: { title: string; targets: { expr: string; datasource: { uid: string } }[] }[] }
+  >;
+  dockerfiles: Record<string, string>;
+  dockerignores: Record<string, string>;
+}
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('the committed stack files changed shape');
+  return value;
+}
+
+function dnsTarget(prometheus: Editable['prometheus'], index: number) {
+  return must(must(prometheus.scrape_configs[0]).dns_sd_configs[index]);
+}
+
+function query(dashboards: Editable['dashboards'], panel: number) {
+  return must(must(must(dashboards['kafkadog.json']).panels[panel]).targets[0]);
+}
+
+function panelTitle(panel: number): string {
+  const dashboard = real.dashboards['kafkadog.json'] as Editable['dashboards'][string];
+  return must(dashboard.panels[panel]).title;
+}
 
 let real: StackFiles;
 let committed: Record<string, string[]>;
@@ -30,14 +69,7 @@ beforeAll(async () => {
 
 /** A copy of the stack files with one part changed, as a broken commit would have it. */
 function broken(
-  change: (copy: {
-    compose: Json;
-    prometheus: Json;
-    datasources: Json[];
-    dashboards: Json;
-    dockerfiles: Record<string, string>;
-    dockerignores: Record<string, string>;
-  }) => void,
+  change: (copy: Editable, service: (name: string) => ServiceDoc) => void,
 ): StackFiles {
   const copy = structuredClone({
     compose: real.compose,
@@ -46,8 +78,8 @@ function broken(
     dashboards: real.dashboards,
     dockerfiles: real.dockerfiles,
     dockerignores: real.dockerignores,
-  }) as Parameters<typeof change>[0];
-  change(copy);
+  }) as unknown as Editable;
+  change(copy, (name) => must(copy.compose.services[name]));
   return { root: REPO_ROOT, ...copy };
 }
 
@@ -66,8 +98,8 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
 
   describe('Compose Specification schema', () => {
     it('refuses a depends_on condition compose does not know', () => {
-      const files = broken(({ compose }) => {
-        compose.services['api-gateway'].depends_on.kafka.condition = 'service_ready';
+      const files = broken((_, service) => {
+        must(service('api-gateway').depends_on.kafka).condition = 'service_ready';
       });
       expect(checkComposeSchema(files)).toContainEqual(
         expect.stringMatching(
@@ -77,9 +109,9 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
     });
 
     it('refuses a misspelt healthcheck key and a malformed duration', () => {
-      const files = broken(({ compose }) => {
-        compose.services.kafka.healthcheck.intervall = '5s';
-        compose.services.grafana.healthcheck.timeout = '5 seconds';
+      const files = broken((_, service) => {
+        must(service('kafka').healthcheck).intervall = '5s';
+        must(service('grafana').healthcheck).timeout = '5 seconds';
       });
       const problems = checkComposeSchema(files);
       expect(problems).toContain(
@@ -93,9 +125,9 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
 
   describe('environment against what the code reads', () => {
     it('refuses a misspelt variable and names the one the code reads', () => {
-      const files = broken(({ compose }) => {
-        const env = compose.services['payment-service'].environment;
-        env.KAFKA_BROKER = env.KAFKA_BROKERS;
+      const files = broken((_, service) => {
+        const env = service('payment-service').environment;
+        env.KAFKA_BROKER = must(env.KAFKA_BROKERS);
         delete env.KAFKA_BROKERS;
       });
       const problems = checkEnvironment(files);
@@ -108,8 +140,8 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
     });
 
     it('refuses a variable another service reads but this one does not', () => {
-      const files = broken(({ compose }) => {
-        compose.services['payment-service'].environment.SAGA_TIMEOUT_MS = 30000;
+      const files = broken((_, service) => {
+        service('payment-service').environment.SAGA_TIMEOUT_MS = 30000;
       });
       expect(checkEnvironment(files)).toEqual([
         'payment-service: sets SAGA_TIMEOUT_MS, which its code does not read',
@@ -117,10 +149,10 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
     });
 
     it('refuses the host listener, a loopback HOST and a URL at the wrong port', () => {
-      const files = broken(({ compose }) => {
-        compose.services['order-saga'].environment.KAFKA_BROKERS = 'kafka:9092';
-        compose.services['order-saga'].environment.HOST = '127.0.0.1';
-        compose.services.dashboard.environment.API_INTERNAL_URL = 'http://api-gateway:3000';
+      const files = broken((_, service) => {
+        service('order-saga').environment.KAFKA_BROKERS = 'kafka:9092';
+        service('order-saga').environment.HOST = '127.0.0.1';
+        service('dashboard').environment.API_INTERNAL_URL = 'http://api-gateway:3000';
       });
       const problems = checkEnvironment(files);
       expect(problems).toContainEqual(
@@ -137,8 +169,8 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
     });
 
     it('refuses a value the service itself would refuse at boot', () => {
-      const files = broken(({ compose }) => {
-        compose.services['notification-service'].environment.KAFKADOG_PROCESSING = 'exactly-twice';
+      const files = broken((_, service) => {
+        service('notification-service').environment.KAFKADOG_PROCESSING = 'exactly-twice';
       });
       expect(checkEnvironment(files)).toContainEqual(
         expect.stringMatching(/^notification-service: invalid environment: KAFKADOG_PROCESSING/),
@@ -171,8 +203,8 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
     });
 
     it('refuses a Kafka image other than the version npm start runs', () => {
-      const files = broken(({ compose }) => {
-        compose.services.kafka.image = 'apache/kafka:3.9.1';
+      const files = broken((_, service) => {
+        service('kafka').image = 'apache/kafka:3.9.1';
       });
       expect(checkBuilds(files)).toContainEqual(
         expect.stringMatching(
@@ -182,14 +214,11 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
     });
 
     it('refuses an image nobody builds, a missing stage and a command that runs no service', () => {
-      const files = broken(({ compose }) => {
-        delete compose.services['order-saga'].build;
-        compose.services['order-saga'].image = 'kafkadog-backnd';
-        compose.services.dashboard.build.target = 'frontend';
-        compose.services['payment-service'].command = [
-          'node',
-          'backend/apps/payments/dist/main.js',
-        ];
+      const files = broken((_, service) => {
+        delete service('order-saga').build;
+        service('order-saga').image = 'kafkadog-backnd';
+        must(service('dashboard').build).target = 'frontend';
+        service('payment-service').command = ['node', 'backend/apps/payments/dist/main.js'];
       });
       const problems = checkBuilds(files);
       expect(problems).toContain(
@@ -202,8 +231,8 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
     });
 
     it('refuses a wait for health on a service without a healthcheck, and a wrong Node', () => {
-      const files = broken(({ compose, dockerfiles }) => {
-        delete compose.services.kafka.healthcheck;
+      const files = broken(({ dockerfiles }, service) => {
+        delete service('kafka').healthcheck;
         dockerfiles[DOCKERFILE] = dockerfiles[DOCKERFILE]!.replace(
           'ARG NODE_IMAGE=node:24-bookworm-slim',
           'ARG NODE_IMAGE=node:20-bookworm-slim',
@@ -219,8 +248,8 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
     });
 
     it('refuses a published port the service does not listen on', () => {
-      const files = broken(({ compose }) => {
-        compose.services['api-gateway'].ports = ['3001:3011'];
+      const files = broken((_, service) => {
+        service('api-gateway').ports = ['3001:3011'];
       });
       expect(checkBuilds(files)).toEqual([
         'api-gateway: publishes container port 3011, but it listens on 3001',
@@ -231,7 +260,7 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
   describe('Prometheus', () => {
     it('refuses a scrape target at a port the service does not listen on', () => {
       const files = broken(({ prometheus }) => {
-        prometheus.scrape_configs[0].dns_sd_configs[2].port = 3009;
+        dnsTarget(prometheus, 2).port = 3009;
       });
       expect(checkPrometheus(files)).toEqual([
         'prometheus job kafkadog: payment-service:3009, but payment-service listens on 3003',
@@ -239,8 +268,8 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
     });
 
     it('follows the port the compose file gives a service', () => {
-      const files = broken(({ compose }) => {
-        compose.services['payment-service'].environment.PORT = 3013;
+      const files = broken((_, service) => {
+        service('payment-service').environment.PORT = 3013;
       });
       expect(checkPrometheus(files)).toEqual([
         'prometheus job kafkadog: payment-service:3003, but payment-service listens on 3013',
@@ -249,7 +278,7 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
 
     it('refuses a target that is no service, and a service nobody scrapes', () => {
       const files = broken(({ prometheus }) => {
-        prometheus.scrape_configs[0].dns_sd_configs[3].names = ['inventory'];
+        dnsTarget(prometheus, 3).names = ['inventory'];
       });
       expect(checkPrometheus(files)).toEqual([
         'prometheus job kafkadog: inventory:3004 is no service of docker-compose.yml',
@@ -269,18 +298,17 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
 
     it('refuses a query for a metric the code does not serve', async () => {
       const files = broken(({ dashboards }) => {
-        dashboards['kafkadog.json'].panels[2].targets[0].expr =
-          'sum by (group) (kafkadog_consumer_group_lag)';
+        query(dashboards, 2).expr = 'sum by (group) (kafkadog_consumer_group_lag)';
       });
       expect(await checkGrafana(files)).toEqual([
-        `kafkadog.json: panel "${(real.dashboards['kafkadog.json'] as Json).panels[2].title}" queries kafkadog_consumer_group_lag, which no service serves`,
+        `kafkadog.json: panel "${panelTitle(2)}" queries kafkadog_consumer_group_lag, which no service serves`,
       ]);
     });
 
     it('refuses a datasource at the wrong port and a panel on an unknown datasource', async () => {
       const files = broken(({ datasources, dashboards }) => {
-        datasources[0]!.datasources[0].url = 'http://prometheus:9091';
-        dashboards['kafkadog.json'].panels[0].targets[0].datasource.uid = 'prom';
+        must(must(datasources[0]).datasources[0]).url = 'http://prometheus:9091';
+        query(dashboards, 0).datasource.uid = 'prom';
       });
       const problems = await checkGrafana(files);
       expect(problems).toContain(
