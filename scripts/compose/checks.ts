@@ -315,7 +315,13 @@ export function checkBuilds(files: StackFiles): string[] {
         problems.push(`${service.name}: mounts ${source}, which does not exist`);
       }
     }
-    if (backendServiceOf(service) || service.command.some((part) => part.startsWith('frontend/'))) {
+    const backend = backendServiceOf(service);
+    if (backend && backend !== 'api-gateway' && service.raw.ports !== undefined) {
+      problems.push(
+        `${service.name}: publishes a host port, so \`docker compose up --scale ${service.name}=2\` would clash; only the gateway and the dashboard publish one`,
+      );
+    }
+    if (backend || service.command.some((part) => part.startsWith('frontend/'))) {
       const ports = listenPorts(service);
       for (const target of service.publishedTargets) {
         if (!ports.includes(target)) {

@@ -255,6 +255,15 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
         'api-gateway: publishes container port 3011, but it listens on 3001',
       ]);
     });
+
+    it('refuses a host port on a service that scales', () => {
+      const files = broken((_, service) => {
+        service('payment-service').ports = ['3003:3003'];
+      });
+      expect(checkBuilds(files)).toEqual([
+        'payment-service: publishes a host port, so `docker compose up --scale payment-service=2` would clash; only the gateway and the dashboard publish one',
+      ]);
+    });
   });
 
   describe('Prometheus', () => {
