@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import { serverApiUrl } from './lib/server';
+import { browserApiUrl } from './lib/server';
 import { Providers } from './providers';
 import { SideNav } from './ui/nav';
 import './globals.css';
@@ -17,7 +17,7 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
-  const apiUrl = serverApiUrl();
+  const apiUrl = browserApiUrl();
   return (
     <html lang="en">
       <body>

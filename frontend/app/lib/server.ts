@@ -1,8 +1,16 @@
 import { normalizeApiUrl } from './api';
 
-/** The gateway's URL on the server, read per request (never at build time). */
-export function serverApiUrl(): string {
+/** The gateway's URL as the browser reaches it (API_URL), read per request (never at build time). */
+export function browserApiUrl(): string {
   return normalizeApiUrl(process.env.API_URL);
+}
+
+/**
+ * The gateway's URL as this server reaches it. The same as the browser's, except in containers:
+ * there the browser calls localhost:3001 on the host, the server api-gateway:3001 on the network.
+ */
+export function serverApiUrl(): string {
+  return normalizeApiUrl(process.env.API_INTERNAL_URL || process.env.API_URL);
 }
 
 /** A server-side first read: undefined when it fails, so that the client's query shows the state. */

@@ -21,6 +21,17 @@ import { SERVICE_OPTIONS, type ServiceOptions } from '../service-options.js';
 const CONNECTION_CHECK_MS = 5_000;
 
 /**
+ * What a service's GET /metrics serves: the Node.js process metrics and the Kafka counters, each
+ * series labelled with the service's name.
+ */
+export function createServiceMetrics(service: string): KafkaMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return createKafkaMetrics(registry);
+}
+
+/**
  * The Kafka clients one service process shares: one producer, one admin, one metrics registry.
  * Connected once at boot (after Kafka answers), closed once at shutdown.
  */
@@ -38,10 +49,7 @@ export class KafkaClients implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions) {
     this.brokers = options.brokers;
     this.logger = options.kafkaLogger;
-    const registry = new Registry();
-    registry.setDefaultLabels({ service: options.name });
-    collectDefaultMetrics({ register: registry });
-    this.metrics = createKafkaMetrics(registry);
+    this.metrics = createServiceMetrics(options.name);
   }
 
   async onModuleInit(): Promise<void> {
