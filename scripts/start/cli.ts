@@ -108,6 +108,8 @@ export async function main(
     for (const r of runnables) labels.set(r.name, r.label);
     supervisor = new Supervisor({
       onLine: (child, line) => {
+        // tsc --watch frames each pass with blank lines.
+        if (child.name === 'tsc' && line.trim() === '') return;
         process.stdout.write(
           `${prefix(labels.get(child.name) ?? child.name)}${compactLogLine(line, color)}\n`,
         );
