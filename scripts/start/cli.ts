@@ -92,7 +92,7 @@ export async function main(
         setCluster: (next) => {
           cluster = next;
         },
-        spec: (service, name, port) => serviceSpec(service, name, port, brokers),
+        spec: (service, name, port) => serviceSpec(service, name, port, brokers, {}, mode),
         label: (name, label) => labels.set(name, label),
         log,
       }),
