@@ -177,8 +177,12 @@ export async function checkPorts(
   for (const runnable of runnables) {
     if (await isPortFree(runnable.port, HOST)) continue;
     ok = false;
+    const [service, n] = runnable.name.split('#');
+    const variable = runnable.name === 'dashboard' ? 'PORT_FRONTEND' : portVariable(service ?? '');
+    const instance =
+      n === undefined ? '' : ` (instance ${n} listens on it + ${10 * (Number(n) - 1)})`;
     printError(
-      `Port ${runnable.port} (${runnable.name}) is already in use: stop the process that uses it, or set ${runnable.name === 'dashboard' ? 'PORT_FRONTEND' : portVariable(runnable.name.split('#')[0] ?? runnable.name)}=<another port>.`,
+      `Port ${runnable.port} (${runnable.name}) is already in use: stop the process that uses it, or set ${variable}=<another port>${instance}.`,
     );
   }
   return ok;
