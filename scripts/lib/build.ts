@@ -1,6 +1,11 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { REPO_ROOT } from './services.js';
+import type { ProcessSpec } from './supervisor.js';
+
+function tscBin(): string {
+  return createRequire(import.meta.url).resolve('typescript/bin/tsc');
+}
 
 export interface BuildResult {
   readonly ok: boolean;
@@ -14,7 +19,7 @@ export interface BuildResult {
  * Incremental, so an up-to-date tree takes about a second.
  */
 export function buildBackend(): Promise<BuildResult> {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const tsc = tscBin();
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(
@@ -30,4 +35,18 @@ export function buildBackend(): Promise<BuildResult> {
       },
     );
   });
+}
+
+/**
+ * `tsc -b --watch` of the same tree: rewrites the dist/ files of a changed source (and of what
+ * depends on it), which node --watch then restarts the services on.
+ */
+export function backendWatchProcess(): ProcessSpec {
+  return {
+    name: 'tsc',
+    command: process.execPath,
+    args: [tscBin(), '-b', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'],
+    cwd: REPO_ROOT,
+    env: process.env,
+  };
 }

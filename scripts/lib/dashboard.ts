@@ -124,6 +124,15 @@ export function dashboardProcess(options: DashboardOptions): ProcessSpec {
   };
 }
 
+/** `next dev` of the dashboard's sources: pages compile on first visit and reload on a change. */
+export function dashboardDevProcess(options: DashboardOptions): ProcessSpec {
+  const spec = dashboardProcess(options);
+  return {
+    ...spec,
+    args: [nextBin(), 'dev', '--port', String(options.port), '--hostname', options.host],
+  };
+}
+
 /** The origins a browser shows the dashboard under: what the gateway's CORS must allow. */
 export function dashboardOrigins(port: number): string[] {
   return [`http://localhost:${port}`, `http://127.0.0.1:${port}`];

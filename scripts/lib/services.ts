@@ -54,6 +54,22 @@ export function servicePort(name: ServiceName, env: NodeJS.ProcessEnv = process.
   return port;
 }
 
+/** Instance n of a service: `payment-service` for the first, `payment-service#2` after it. */
+export function instanceName(name: ServiceName, n: number): string {
+  return n === 1 ? name : `${name}#${n}`;
+}
+
+/** The service a process name (`payment-service#2`) is an instance of, if any. */
+export function serviceOfInstance(instance: string): ServiceName | undefined {
+  const name = instance.split('#')[0] ?? '';
+  return isServiceName(name) ? name : undefined;
+}
+
+/** Instance n of a service listens on the service's port + 10(n−1): payment-service#2 on 3013. */
+export function instancePort(basePort: number, n: number): number {
+  return basePort + 10 * (n - 1);
+}
+
 export async function isBuilt(name: ServiceName): Promise<boolean> {
   try {
     await access(serviceEntry(name));

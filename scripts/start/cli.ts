@@ -1,5 +1,5 @@
 import { ensureCluster, isKafkadogError, type ClusterHandle } from '../kafka/index.js';
-import { buildBackend } from '../lib/build.js';
+import { backendWatchProcess, buildBackend } from '../lib/build.js';
 import { buildDashboard, hasDashboard } from '../lib/dashboard.js';
 import { startLab } from '../lib/lab.js';
 import { consoleLogger as log, formatDuration, printError, startHeartbeat } from '../lib/log.js';
@@ -11,6 +11,7 @@ import {
   shouldColor,
   waitHealthy,
 } from '../lib/supervisor.js';
+import { SINGLE_ACTIVE, helpText, parseStartArgs, type StartArgs, type StartMode } from './args.js';
 import { startLabActions } from './lab-actions.js';
 import {
   checkPorts,
@@ -25,13 +26,37 @@ import { createRegistryTopics } from '../topics/cli.js';
 import { compactLogLine } from './format.js';
 
 const HEALTH_TIMEOUT_MS = 60_000;
+/** next dev compiles the first page on its first request: a minute or more on 2 cores. */
+const DEV_DASHBOARD_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 10_000;
 
 /**
  * Starts the whole stack (Kafka unless KAFKA_BROKERS is set, the topics, a build, every
- * service) and keeps it running until Ctrl+C, then stops what it started.
+ * service) and keeps it running until Ctrl+C, then stops what it started. `dev` runs the same
+ * stack in watch mode: tsc -b --watch, the services under node --watch, the dashboard's next dev.
  */
-export async function main(): Promise<number> {
+export async function main(
+  argv: readonly string[] = process.argv.slice(2),
+  mode: StartMode = 'start',
+): Promise<number> {
+  let args: StartArgs;
+  try {
+    args = parseStartArgs(argv, mode);
+  } catch (error) {
+    printError((error as Error).message);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(helpText(mode));
+    return 0;
+  }
+  for (const [service, count] of args.scale) {
+    if (count > 1 && SINGLE_ACTIVE.includes(service)) {
+      log.info(
+        `${service} ×${count}: one instance holds the lease and works, the others stand by (it keeps a global view).`,
+      );
+    }
+  }
   const stop = listenForStop();
   const color = shouldColor(process.stdout);
   let cluster: ClusterHandle | undefined;
@@ -41,7 +66,7 @@ export async function main(): Promise<number> {
   const labels = new Map<string, string>();
   try {
     // Before Kafka starts: a taken port is the most common failure, and the quickest to fix.
-    if (!(await checkPorts(await plannedPorts()))) return 1;
+    if (!(await checkPorts(await plannedPorts(args.scale)))) return 1;
     cluster = await ensureCluster({ logger: log });
     log.info(describeCluster(cluster));
     if (stop.requested) return await shutDown(cluster, supervisor);
@@ -53,7 +78,8 @@ export async function main(): Promise<number> {
 
     if (!(await build())) return await shutDown(cluster, supervisor, 1);
     if (stop.requested) return await shutDown(cluster, supervisor);
-    if ((await hasDashboard()) && !(await buildFrontend())) {
+    // next dev compiles the pages itself, on their first visit.
+    if (mode === 'start' && (await hasDashboard()) && !(await buildFrontend())) {
       return await shutDown(cluster, supervisor, 1);
     }
     if (stop.requested) return await shutDown(cluster, supervisor);
@@ -66,22 +92,24 @@ export async function main(): Promise<number> {
         setCluster: (next) => {
           cluster = next;
         },
-        spec: (service, name, port) => serviceSpec(service, name, port, brokers),
+        spec: (service, name, port) => serviceSpec(service, name, port, brokers, {}, mode),
         label: (name, label) => labels.set(name, label),
         log,
       }),
     );
     labClose = () => lab.close();
-    const runnables = await plan(brokers, lab.url);
+    const runnables = await plan(brokers, lab.url, { scale: args.scale, mode });
     if (!(await checkPorts(runnables))) return await shutDown(cluster, supervisor, 1);
 
     const prefix = createPrefixer(
-      runnables.map((r) => r.label),
+      [...runnables.map((r) => r.label), ...(mode === 'dev' ? ['tsc'] : [])],
       { color },
     );
     for (const r of runnables) labels.set(r.name, r.label);
     supervisor = new Supervisor({
       onLine: (child, line) => {
+        // tsc --watch frames each pass with blank lines.
+        if (child.name === 'tsc' && line.trim() === '') return;
         process.stdout.write(
           `${prefix(labels.get(child.name) ?? child.name)}${compactLogLine(line, color)}\n`,
         );
@@ -101,6 +129,10 @@ export async function main(): Promise<number> {
     );
     const running = supervisor;
     const children = runnables.map((r) => ({ runnable: r, child: running.start(r.spec) }));
+    if (mode === 'dev') {
+      log.info('Watching the sources: tsc -b --watch rebuilds, node --watch restarts a service.');
+      running.start(backendWatchProcess());
+    }
 
     const pending = new Set(runnables.map((r) => r.name));
     const stopHeartbeat = startHeartbeat(10_000, (elapsed) => {
@@ -111,7 +143,10 @@ export async function main(): Promise<number> {
     const healthy = Promise.all(
       children.map(async ({ runnable, child }) => {
         const ms = await waitHealthy(child, url(runnable.port, runnable.healthPath), {
-          timeoutMs: HEALTH_TIMEOUT_MS,
+          timeoutMs:
+            mode === 'dev' && runnable.name === 'dashboard'
+              ? DEV_DASHBOARD_TIMEOUT_MS
+              : HEALTH_TIMEOUT_MS,
         });
         pending.delete(runnable.name);
         log.info(`  ✓ ${runnable.name} healthy after ${formatDuration(ms)} (pid ${child.pid})`);

@@ -2,7 +2,13 @@ import { ensureCluster, HOST, type ClusterHandle } from '../kafka/index.js';
 import { isPortFree } from '../kafka/processes.js';
 import type { LabActions, LabInstance } from '../lib/lab.js';
 import type { Logger } from '../lib/log.js';
-import { SERVICES, type ServiceName } from '../lib/services.js';
+import {
+  SERVICES,
+  instancePort,
+  serviceOfInstance,
+  servicePort,
+  type ServiceName,
+} from '../lib/services.js';
 import { waitHealthy, type ProcessSpec, type Supervisor } from '../lib/supervisor.js';
 
 const HEALTH_TIMEOUT_MS = 60_000;
@@ -22,15 +28,19 @@ export interface StartLabContext {
 /**
  * What the lab does under `npm start`: instance n of a service listens on its port + 10(n−1)
  * (payment-service#2 on 3013) or the next free one, and Kafka stops and starts as
- * `npm run kafka:stop` / `kafka:start` would (only the broker npm start runs itself).
+ * `npm run kafka:stop` / `kafka:start` would (only the broker npm start runs itself). The
+ * instances it lists are every extra one that runs: those of `--scale` and its own.
  */
 export function startLabActions(context: StartLabContext): LabActions {
-  const started: LabInstance[] = [];
-
   function running(): LabInstance[] {
-    return started.filter(
-      (instance) => context.supervisor()?.get(instance.name)?.exit === undefined,
-    );
+    return (context.supervisor()?.processes() ?? []).flatMap((child) => {
+      const service = serviceOfInstance(child.name);
+      if (!child.name.includes('#') || service === undefined || child.exit !== undefined) {
+        return [];
+      }
+      const url = `http://${HOST}:${child.spec.env?.PORT ?? ''}`;
+      return [{ name: child.name, service, url, pid: child.pid }];
+    });
   }
 
   function managedCluster(): ClusterHandle {
@@ -49,14 +59,13 @@ export function startLabActions(context: StartLabContext): LabActions {
     async startInstance(service) {
       const supervisor = context.supervisor();
       if (!supervisor) throw new Error('the services are not started yet');
-      const base = SERVICES.find((candidate) => candidate.name === service)?.port ?? 3000;
       let n = 2;
       while (
         supervisor.get(`${service}#${n}`)?.exit === undefined &&
         supervisor.get(`${service}#${n}`)
       )
         n++;
-      let port = base + 10 * (n - 1);
+      let port = instancePort(servicePort(service), n);
       while (!(await isPortFree(port, HOST))) port += 10;
       const name = `${service}#${n}`;
       const label = `${SERVICES.find((candidate) => candidate.name === service)?.label ?? service}#${n}`;
@@ -66,7 +75,6 @@ export function startLabActions(context: StartLabContext): LabActions {
       context.log.info(`  + ${name} started by the lab on ${url} (pid ${child.pid})`);
       await waitHealthy(child, `${url}/health`, { timeoutMs: HEALTH_TIMEOUT_MS });
       const instance: LabInstance = { name, service, url, pid: child.pid };
-      started.push(instance);
       return instance;
     },
 

@@ -6,11 +6,18 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { HOST, type ClusterHandle } from '../kafka/index.js';
 import { isPortFree } from '../kafka/processes.js';
-import { dashboardOrigins, dashboardProcess, hasDashboard } from '../lib/dashboard.js';
+import {
+  dashboardDevProcess,
+  dashboardOrigins,
+  dashboardProcess,
+  hasDashboard,
+} from '../lib/dashboard.js';
 import { consoleLogger as log, formatDuration, printError } from '../lib/log.js';
 import {
   DASHBOARD_PORT,
   SERVICES,
+  instanceName,
+  instancePort,
   isBuilt,
   portVariable,
   serviceDir,
@@ -18,6 +25,28 @@ import {
   type ServiceName,
 } from '../lib/services.js';
 import type { ProcessSpec } from '../lib/supervisor.js';
+import type { StartMode } from './args.js';
+
+export interface PlanOptions {
+  /** Instances per service (1 when not named). */
+  readonly scale?: ReadonlyMap<ServiceName, number>;
+  /** `dev`: services under node --watch, the dashboard under next dev. */
+  readonly mode?: StartMode;
+}
+
+/** Every instance of a service npm start runs: its process name, log label and port. */
+export function instancesOf(
+  service: (typeof SERVICES)[number],
+  scale: ReadonlyMap<ServiceName, number> = new Map(),
+  env: NodeJS.ProcessEnv = process.env,
+): { name: string; label: string; port: number }[] {
+  const base = servicePort(service.name, env);
+  return Array.from({ length: scale.get(service.name) ?? 1 }, (_, i) => ({
+    name: instanceName(service.name, i + 1),
+    label: i === 0 ? service.label : `${service.label}#${i + 1}`,
+    port: instancePort(base, i + 1),
+  }));
+}
 
 /** One process `npm start` runs: a service, or the dashboard. */
 export interface Runnable {
@@ -38,8 +67,16 @@ export function frontendPort(env: NodeJS.ProcessEnv = process.env): number {
   return port;
 }
 
-/** The built services, each with its port and environment, and the dashboard once it exists. */
-export async function plan(brokers: readonly string[], labUrl: string): Promise<Runnable[]> {
+/**
+ * The built services (each instance with its port and environment), and the dashboard once it
+ * exists.
+ */
+export async function plan(
+  brokers: readonly string[],
+  labUrl: string,
+  options: PlanOptions = {},
+): Promise<Runnable[]> {
+  const mode = options.mode ?? 'start';
   const runnables: Runnable[] = [];
   const dashboardPort = frontendPort();
   // The gateway allows the dashboard's origin (CORS, and changes) and asks the others' /health.
@@ -58,49 +95,66 @@ export async function plan(brokers: readonly string[], labUrl: string): Promise<
       );
       continue;
     }
-    const port = servicePort(service.name);
-    runnables.push({
-      name: service.name,
-      label: service.label,
-      port,
-      healthPath: '/health',
-      spec: serviceSpec(service.name, service.name, port, brokers, {
-        ...(service.name === 'api-gateway' ? gatewayEnv : {}),
-      }),
-    });
+    for (const instance of instancesOf(service, options.scale)) {
+      runnables.push({
+        ...instance,
+        healthPath: '/health',
+        spec: serviceSpec(
+          service.name,
+          instance.name,
+          instance.port,
+          brokers,
+          service.name === 'api-gateway' ? gatewayEnv : {},
+          mode,
+        ),
+      });
+    }
   }
   if (await hasDashboard()) {
-    const gatewayPort = servicePort('api-gateway');
+    const dashboard = {
+      port: dashboardPort,
+      host: HOST,
+      apiUrl: url(servicePort('api-gateway'), ''),
+    };
     runnables.push({
       name: 'dashboard',
       label: 'dashboard',
       port: dashboardPort,
       healthPath: '/',
-      spec: dashboardProcess({ port: dashboardPort, host: HOST, apiUrl: url(gatewayPort, '') }),
+      spec: mode === 'dev' ? dashboardDevProcess(dashboard) : dashboardProcess(dashboard),
     });
   }
   return runnables;
 }
 
-/** How npm start runs one instance of a service. */
+/**
+ * How npm start runs one instance of a service. Under `dev`, node --watch restarts it when a
+ * file it loaded changes: its own dist/ or a lib's, which `tsc -b --watch` rewrites on a change
+ * of their sources. (The services need tsc's decorator metadata for Nest's injection, which
+ * no type-stripping runner emits, so dev runs what tsc builds, as npm start does.)
+ */
 export function serviceSpec(
   service: ServiceName,
   name: string,
   port: number,
   brokers: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  mode: StartMode = 'start',
 ): ProcessSpec {
   return {
     name,
     command: process.execPath,
-    args: ['dist/main.js'],
+    args:
+      mode === 'dev' ? ['--watch', '--watch-preserve-output', 'dist/main.js'] : ['dist/main.js'],
     cwd: serviceDir(service),
     env: { ...process.env, ...env, PORT: String(port), KAFKA_BROKERS: brokers.join(','), HOST },
   };
 }
 
 /** The ports of the services that have sources (they will be built) or a build. */
-export async function plannedPorts(): Promise<{ name: string; port: number }[]> {
+export async function plannedPorts(
+  scale?: ReadonlyMap<ServiceName, number>,
+): Promise<{ name: string; port: number }[]> {
   const planned: { name: string; port: number }[] = [];
   for (const service of SERVICES) {
     const hasSource = await access(path.join(serviceDir(service.name), 'src', 'main.ts')).then(
@@ -108,7 +162,7 @@ export async function plannedPorts(): Promise<{ name: string; port: number }[]> 
       () => false,
     );
     if (hasSource || (await isBuilt(service.name))) {
-      planned.push({ name: service.name, port: servicePort(service.name) });
+      for (const { name, port } of instancesOf(service, scale)) planned.push({ name, port });
     }
   }
   if (await hasDashboard()) planned.push({ name: 'dashboard', port: frontendPort() });
@@ -123,8 +177,12 @@ export async function checkPorts(
   for (const runnable of runnables) {
     if (await isPortFree(runnable.port, HOST)) continue;
     ok = false;
+    const [service, n] = runnable.name.split('#');
+    const variable = runnable.name === 'dashboard' ? 'PORT_FRONTEND' : portVariable(service ?? '');
+    const instance =
+      n === undefined ? '' : ` (instance ${n} listens on it + ${10 * (Number(n) - 1)})`;
     printError(
-      `Port ${runnable.port} (${runnable.name}) is already in use: stop the process that uses it, or set ${runnable.name === 'dashboard' ? 'PORT_FRONTEND' : portVariable(runnable.name)}=<another port>.`,
+      `Port ${runnable.port} (${runnable.name}) is already in use: stop the process that uses it, or set ${variable}=<another port>${instance}.`,
     );
   }
   return ok;
