@@ -1,10 +1,11 @@
+import { hostname } from 'node:os';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { baseEnv, parseEnv, Port } from './config/env.js';
 import { HealthController } from './http/health.controller.js';
 import { HealthRegistry } from './http/health-registry.js';
 import { KafkaClients } from './kafka/kafka-clients.js';
 import { createNestLogger, kafkaLoggerFor } from './logging.js';
-import { SERVICE_OPTIONS, type ServiceOptions } from './service-options.js';
+import { instanceName, SERVICE_OPTIONS, type ServiceOptions } from './service-options.js';
 
 /**
  * What every kafkadog service imports once: its Kafka clients, GET /health and GET /metrics.
@@ -27,7 +28,7 @@ export class ServiceModule {
               kafkaLogger: kafkaLoggerFor(createNestLogger(options.name), 'Kafka'),
               processing: env.KAFKADOG_PROCESSING,
               stateGraceMs: env.ORDER_STATE_GRACE_MS,
-              instance: env.PORT === undefined ? 'default' : String(env.PORT),
+              instance: instanceName(hostname(), env.PORT),
             };
           },
         },
