@@ -3,6 +3,13 @@
  * and test setups. Every function takes the same options: node count, base port, data dir
  * and cache dir, each defaulting to its environment variable and then to kafkadog's default.
  */
+import {
+  isAuthenticationError,
+  loginRefused,
+  processKafkaSecurity,
+  SECURITY_VARIABLES,
+  type KafkaSecurity,
+} from '@kafkadog/kafka';
 import { consoleLogger, type Logger } from '../lib/log.js';
 import {
   clusterStatus as readStatus,
@@ -18,6 +25,7 @@ import { resolveSettings, type Env, type Settings, type SettingsInput } from './
 import { KafkadogError } from './errors.js';
 import { listBrokerIds } from './probe.js';
 import { sleep } from './processes.js';
+import { connectionEnv, localSecurity, type LocalSasl } from './sasl.js';
 
 export { KafkadogError, isKafkadogError, type KafkadogErrorCode } from './errors.js';
 export {
@@ -53,6 +61,14 @@ export interface ClusterHandle {
   /** The local cluster's data dir; undefined for an external cluster. */
   readonly dataDir: string | undefined;
   readonly result: StartResult | undefined;
+  /** How this process's clients log in: the local `--sasl` user, or KAFKA_SASL_* for KAFKA_BROKERS. */
+  readonly security: KafkaSecurity;
+  /**
+   * KAFKA_SASL_* and KAFKA_TLS* for this cluster's clients: a local cluster's login, and the
+   * other variables emptied (a managed cluster's settings in the shell do not apply to it);
+   * nothing for an external cluster, whose settings are the environment's. `useCluster` applies it.
+   */
+  readonly env: Record<string, string>;
   /**
    * Stops the brokers this call started (SIGTERM, then SIGKILL after 20 s); else a no-op.
    * `wipe` then deletes the data dir too (for a test's throwaway cluster).
@@ -81,6 +97,8 @@ export async function ensureCluster(options: ClusterOptions = {}): Promise<Clust
       external: true,
       dataDir: undefined,
       result: undefined,
+      security: processKafkaSecurity(),
+      env: {},
       stop: () => Promise.resolve(),
     };
   }
@@ -96,11 +114,27 @@ export async function ensureCluster(options: ClusterOptions = {}): Promise<Clust
     external: false,
     dataDir: result.dataDir,
     result,
+    security: localSecurity(result.sasl),
+    env: securityEnv(result.sasl),
     stop: async ({ wipe = false } = {}) => {
       if (result.started.length === 0) return;
       await stopLocal({ settings, logger, only: result.started, wipe });
     },
   };
+}
+
+/** A local cluster's KAFKA_SASL_* and KAFKA_TLS*: its login if any, the rest emptied. */
+export function securityEnv(sasl: LocalSasl | undefined): Record<string, string> {
+  const { KAFKA_BROKERS: _brokers, ...login } = connectionEnv([], sasl);
+  return { ...Object.fromEntries(SECURITY_VARIABLES.map((name) => [name, ''])), ...login };
+}
+
+/**
+ * Points this process's Kafka clients, and every process it starts from process.env, at the
+ * cluster: its login (KAFKA_SASL_*, KAFKA_TLS*). KAFKA_BROKERS is left alone.
+ */
+export function useCluster(cluster: Pick<ClusterHandle, 'env'>): void {
+  Object.assign(process.env, cluster.env);
 }
 
 /** Stops every node of the local cluster; `wipe` then deletes its data dir. */
@@ -166,6 +200,12 @@ async function checkExternal(brokers: readonly string[], timeoutMs: number): Pro
     try {
       return await listBrokerIds(brokers, 5000);
     } catch (error) {
+      if (isAuthenticationError(error)) {
+        throw new KafkadogError(
+          'EXTERNAL_CLUSTER',
+          `${loginRefused(brokers.join(','), processKafkaSecurity(), error).message}.`,
+        );
+      }
       lastError = error;
       await sleep(500);
     }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
+import { describeSecurity, KafkadogError } from '@kafkadog/kafka';
 import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
-import { baseEnv, ConfigError, parseEnv, Port } from './config/env.js';
+import { baseEnv, ConfigError, kafkaSecurityOf, parseEnv, Port } from './config/env.js';
 import { listenWhileStarting, type StartingServer } from './http/starting-server.js';
 import { createNestLogger } from './logging.js';
 
@@ -36,7 +37,7 @@ export async function runService(appModule: unknown, options: RunServiceOptions)
   let starting: StartingServer | undefined;
   try {
     const env = parseEnv(baseEnv.extend({ PORT: Port.default(options.port) }));
-    const brokers = env.KAFKA_BROKERS.join(',');
+    const brokers = `${env.KAFKA_BROKERS.join(',')}, ${describeSecurity(kafkaSecurityOf(env))}`;
     starting = await listenWhileStarting(
       env.PORT,
       env.HOST,
@@ -53,6 +54,9 @@ export async function runService(appModule: unknown, options: RunServiceOptions)
     await starting?.close();
     if (error instanceof ConfigError || error instanceof z.ZodError) {
       logger.error(`${error.message}. Fix the variable and start again.`);
+    } else if (error instanceof KafkadogError && error.code === 'KAFKA_AUTHENTICATION_FAILED') {
+      // Exits instead of waiting: the same credentials would be refused on every attempt.
+      logger.error(`${error.message}. Fix the variables and start again.`);
     } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       logger.error(`port in use: ${(error as Error).message}. Stop what uses it, or set PORT.`);
     } else {
