@@ -1,16 +1,11 @@
 import path from 'node:path';
-import {
-  isAuthenticationError,
-  loginRefused,
-  processKafkaSecurity,
-  KafkadogError as ClientError,
-} from '@kafkadog/kafka';
 import { consoleLogger, formatDuration, printError } from '../lib/log.js';
 import { parseCliArgs, HELP, type CliArgs } from './args.js';
 import { clusterStatus, startCluster, stopCluster, type NodeStatus } from './cluster.js';
 import { clusterLayout, HOST, resolveSettings, type Settings } from './config.js';
 import { isKafkadogError, KafkadogError } from './errors.js';
 import { followFiles, tailFile } from './logs.js';
+import { isAuthenticationError, loginRefused, processKafkaSecurity } from './client.js';
 import { listBrokerIds, tryListBrokerIds } from './probe.js';
 import { connectionEnv, localSecurity, type LocalSasl } from './sasl.js';
 
@@ -39,8 +34,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (isKafkadogError(error)) {
       printError(error.message, error.details);
-    } else if (error instanceof ClientError && error.code === 'INVALID_CONFIG') {
-      printError(`${error.message}.`);
+    } else if ((error as { code?: unknown }).code === 'INVALID_CONFIG') {
+      // KAFKA_SASL_* or KAFKA_TLS* (read by the Kafka library): the message names the variable.
+      printError(`${(error as Error).message}.`);
     } else {
       printError(
         `Unexpected error: ${(error as Error).message ?? String(error)}`,

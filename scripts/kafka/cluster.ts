@@ -4,7 +4,7 @@ import { closeSync, openSync } from 'node:fs';
 import { access, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { KafkaSecurity } from '@kafkadog/kafka';
+import type { KafkaSecurity } from './client.js';
 import type { Logger } from '../lib/log.js';
 import { formatDuration } from '../lib/log.js';
 import {

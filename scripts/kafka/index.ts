@@ -9,7 +9,7 @@ import {
   processKafkaSecurity,
   SECURITY_VARIABLES,
   type KafkaSecurity,
-} from '@kafkadog/kafka';
+} from './client.js';
 import { consoleLogger, type Logger } from '../lib/log.js';
 import {
   clusterStatus as readStatus,
@@ -32,6 +32,7 @@ export {
   DEFAULT_BASE_PORT,
   HOST,
   KAFKA_VERSION,
+  REPO_ROOT,
   brokerAddresses,
   nodePorts,
   resolveSettings,

@@ -1,4 +1,4 @@
-import { clientConnection, type KafkaSecurity } from '@kafkadog/kafka';
+import { clientConnection, type KafkaSecurity } from './client.js';
 import { Admin, ProduceAcks, Producer } from '@platformatic/kafka';
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { KafkaSecurity } from '@kafkadog/kafka';
+import type { KafkaSecurity } from './client.js';
 import type { Env } from './config.js';
 import { KafkadogError } from './errors.js';
 
