@@ -12,7 +12,9 @@ import { allTopics, createEvent, topics, type KafkadogEvent } from '@kafkadog/co
 import {
   askBrokers,
   createEventConsumer,
+  isRetriable,
   KafkadogError,
+  retry,
   type EventConsumer,
   type Logger,
 } from '@kafkadog/kafka';
@@ -134,24 +136,33 @@ describe('a cluster that wants a SASL login (KAFKA_SASL_*)', () => {
     // What a service checks at boot, before it builds any client.
     expect(kafkaSecurityOf(parseEnv(baseEnv)).sasl?.mechanism).toBe('SCRAM-SHA-512');
     const logger = capturingLogger();
-    clients = serviceClients(brokers, logger);
-    await within(clients.onModuleInit(), 20_000, 'the service connecting');
-    await clients.admin.ensureTopics(allTopics, { replicationFactor: 1 });
+    const service = serviceClients(brokers, logger);
+    clients = service;
+    await within(service.onModuleInit(), 20_000, 'the service connecting');
+    await service.admin.ensureTopics(allTopics, { replicationFactor: 1 });
 
     const received: KafkadogEvent[] = [];
-    consumer = createEventConsumer({
-      brokers,
-      groupId: `sasl-test.${randomUUID()}`,
-      topics: [topics.orders],
-      producer: clients.producer,
-      handler: (event) => {
-        received.push(event);
+    const groupId = `sasl-test.${randomUUID()}`;
+    // The first group on a fresh broker creates __consumer_offsets: until its coordinator has
+    // loaded, joining fails with a retriable NOT_COORDINATOR, as it would for a service.
+    await retry(
+      async () => {
+        consumer = createEventConsumer({
+          brokers,
+          groupId,
+          topics: [topics.orders],
+          producer: service.producer,
+          handler: (event) => {
+            received.push(event);
+          },
+          retry: false,
+          logger,
+          metrics: service.metrics,
+        });
+        await consumer.start();
       },
-      retry: false,
-      logger,
-      metrics: clients.metrics,
-    });
-    await consumer.start();
+      { shouldRetry: isRetriable, attempts: 10, backoff: { baseMs: 500, maxMs: 2_000 } },
+    );
     const placed = createEvent(
       'OrderPlaced',
       {
@@ -162,7 +173,7 @@ describe('a cluster that wants a SASL login (KAFKA_SASL_*)', () => {
       },
       { orderId: randomUUID() },
     );
-    await clients.producer.publish(placed);
+    await service.producer.publish(placed);
     await waitFor(() => received.some((event) => event.id === placed.id), {
       timeoutMs: 20_000,
       what: 'the consumer receiving the event',

@@ -37,11 +37,11 @@ export async function runService(appModule: unknown, options: RunServiceOptions)
   let starting: StartingServer | undefined;
   try {
     const env = parseEnv(baseEnv.extend({ PORT: Port.default(options.port) }));
-    const brokers = `${env.KAFKA_BROKERS.join(',')}, ${describeSecurity(kafkaSecurityOf(env))}`;
+    const kafka = `${env.KAFKA_BROKERS.join(',')}, ${describeSecurity(kafkaSecurityOf(env))}`;
     starting = await listenWhileStarting(
       env.PORT,
       env.HOST,
-      `${options.name} is starting: it waits for Kafka at ${brokers}, then loads its state`,
+      `${options.name} is starting: it waits for Kafka at ${kafka}, then loads its state`,
     );
     const app = await NestFactory.create(appModule as never, { logger, abortOnError: false });
     app.enableShutdownHooks();
@@ -49,7 +49,7 @@ export async function runService(appModule: unknown, options: RunServiceOptions)
     await starting.close();
     starting = undefined;
     await app.listen(env.PORT, env.HOST);
-    logger.log(`ready on http://${env.HOST}:${env.PORT} (Kafka ${brokers})`);
+    logger.log(`ready on http://${env.HOST}:${env.PORT} (Kafka ${kafka})`);
   } catch (error) {
     await starting?.close();
     if (error instanceof ConfigError || error instanceof z.ZodError) {

@@ -122,6 +122,7 @@ export function readKafkaSecurity(
   return kafkaSecurityFrom(result.data);
 }
 
+/** Every variable of these settings (e.g. to clear them for a cluster that wants none). */
 export const SECURITY_VARIABLES = [
   'KAFKA_SASL_MECHANISM',
   'KAFKA_SASL_USERNAME',
@@ -130,6 +131,7 @@ export const SECURITY_VARIABLES = [
   'KAFKA_TLS_CA_FILE',
 ] as const;
 let cached: { key: string; security: KafkaSecurity } | undefined;
+
 /** This process's settings (process.env), read again only when one of the variables changed. */
 export function processKafkaSecurity(): KafkaSecurity {
   const key = JSON.stringify(SECURITY_VARIABLES.map((name) => process.env[name]));
