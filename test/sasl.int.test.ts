@@ -93,7 +93,11 @@ describe('a cluster that wants a SASL login (KAFKA_SASL_*)', () => {
       from: 40_000 + 10 * Math.floor(Math.random() * 500),
     });
     const dataDir = await mkdtemp(join(tmpdir(), 'kafkadog-sasl-'));
-    const env = { ...process.env, KAFKA_SASL_USERNAME: USERNAME, KAFKA_SASL_PASSWORD: PASSWORD };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KAFKA_SASL_USERNAME: USERNAME,
+      KAFKA_SASL_PASSWORD: PASSWORD,
+    };
     delete env.KAFKA_BROKERS;
     cluster = await ensureCluster({
       basePort,

@@ -15,7 +15,7 @@ import { clientConnection, readKafkaSecurity } from '../src/connection/index.js'
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'tls');
 
 interface Seen {
-  servername: string | false | undefined;
+  servername: string | false | null | undefined;
   bytes: number;
 }
 
