@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { describeSecurity, KafkadogError } from '@kafkadog/kafka';
+import { describeConnection, KafkadogError } from '@kafkadog/kafka';
 import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
 import { baseEnv, ConfigError, kafkaSecurityOf, parseEnv, Port } from './config/env.js';
@@ -37,7 +37,7 @@ export async function runService(appModule: unknown, options: RunServiceOptions)
   let starting: StartingServer | undefined;
   try {
     const env = parseEnv(baseEnv.extend({ PORT: Port.default(options.port) }));
-    const kafka = `${env.KAFKA_BROKERS.join(',')}, ${describeSecurity(kafkaSecurityOf(env))}`;
+    const kafka = describeConnection(env.KAFKA_BROKERS.join(','), kafkaSecurityOf(env));
     starting = await listenWhileStarting(
       env.PORT,
       env.HOST,

@@ -2,7 +2,7 @@ import { Admin } from '@platformatic/kafka';
 import { parseBrokers, type Brokers } from '../brokers.js';
 import {
   clientConnection,
-  describeSecurity,
+  describeConnection,
   loginRefused,
   processKafkaSecurity,
 } from '../connection/index.js';
@@ -48,9 +48,7 @@ export async function waitForKafka(
         ),
     },
   );
-  logger.info(`connected to Kafka at ${where} (${describeSecurity(security)})`, {
-    brokers: count,
-  });
+  logger.info(`connected to Kafka at ${describeConnection(where, security)}`, { brokers: count });
   return count;
 }
 

@@ -151,6 +151,11 @@ export function describeSecurity(security: KafkaSecurity): string {
   return [sasl, tls].filter(Boolean).join(' over ');
 }
 
+/** For logs: where the cluster is and, when it is secured, how this process logs in. */
+export function describeConnection(where: string, security: KafkaSecurity): string {
+  return security.sasl || security.tls ? `${where} (${describeSecurity(security)})` : where;
+}
+
 /** The error of a login the cluster refused: names the variables to check, never the password. */
 export function loginRefused(
   where: string,
