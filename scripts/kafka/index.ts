@@ -8,7 +8,6 @@ import {
   loginRefused,
   processKafkaSecurity,
   SECURITY_VARIABLES,
-  type KafkaSecurity,
 } from './client.js';
 import { consoleLogger, type Logger } from '../lib/log.js';
 import {
@@ -25,7 +24,7 @@ import { resolveSettings, type Env, type Settings, type SettingsInput } from './
 import { KafkadogError } from './errors.js';
 import { listBrokerIds } from './probe.js';
 import { sleep } from './processes.js';
-import { connectionEnv, localSecurity, type LocalSasl } from './sasl.js';
+import { connectionEnv, type LocalSasl } from './sasl.js';
 
 export { KafkadogError, isKafkadogError, type KafkadogErrorCode } from './errors.js';
 export {
@@ -62,8 +61,6 @@ export interface ClusterHandle {
   /** The local cluster's data dir; undefined for an external cluster. */
   readonly dataDir: string | undefined;
   readonly result: StartResult | undefined;
-  /** How this process's clients log in: the local `--sasl` user, or KAFKA_SASL_* for KAFKA_BROKERS. */
-  readonly security: KafkaSecurity;
   /**
    * KAFKA_SASL_* and KAFKA_TLS* for this cluster's clients: a local cluster's login, and the
    * other variables emptied (a managed cluster's settings in the shell do not apply to it);
@@ -98,7 +95,6 @@ export async function ensureCluster(options: ClusterOptions = {}): Promise<Clust
       external: true,
       dataDir: undefined,
       result: undefined,
-      security: processKafkaSecurity(),
       env: {},
       stop: () => Promise.resolve(),
     };
@@ -115,7 +111,6 @@ export async function ensureCluster(options: ClusterOptions = {}): Promise<Clust
     external: false,
     dataDir: result.dataDir,
     result,
-    security: localSecurity(result.sasl),
     env: securityEnv(result.sasl),
     stop: async ({ wipe = false } = {}) => {
       if (result.started.length === 0) return;
