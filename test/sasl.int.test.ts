@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allTopics, createEvent, topics, type KafkadogEvent } from '@kafkadog/contracts';
@@ -77,6 +77,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 describe('a cluster that wants a SASL login (KAFKA_SASL_*)', () => {
   let cluster: ClusterHandle | undefined;
   let brokers: string[] = [];
+  let dataDir: string | undefined;
   const saved = Object.fromEntries(LOGIN_VARIABLES.map((name) => [name, process.env[name]]));
   let clients: KafkaClients | undefined;
   let consumer: EventConsumer | undefined;
@@ -92,7 +93,7 @@ describe('a cluster that wants a SASL login (KAFKA_SASL_*)', () => {
     const basePort = await findFreeBasePort({
       from: 40_000 + 10 * Math.floor(Math.random() * 500),
     });
-    const dataDir = await mkdtemp(join(tmpdir(), 'kafkadog-sasl-'));
+    dataDir = await mkdtemp(join(tmpdir(), 'kafkadog-sasl-'));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       KAFKA_SASL_USERNAME: USERNAME,
@@ -124,6 +125,8 @@ describe('a cluster that wants a SASL login (KAFKA_SASL_*)', () => {
   afterAll(async () => {
     vi.restoreAllMocks();
     await cluster?.stop({ wipe: true });
+    // Also when the broker never started (then there is no cluster to wipe it).
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('refuses a client that does not log in (the broker really wants SASL)', async () => {
