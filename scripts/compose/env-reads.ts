@@ -185,13 +185,24 @@ class SourceGraph {
   }
 }
 
-function propertyNames(literal: ts.ObjectLiteralExpression, graph: SourceGraph): string[] {
-  return literal.properties.map((property) => {
+/** The keys of an object literal, following a spread of a name bound to another one. */
+function propertyNames(
+  literal: ts.ObjectLiteralExpression,
+  file: string,
+  graph: SourceGraph,
+): string[] {
+  return literal.properties.flatMap((property) => {
     if (
       (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) &&
       (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))
     ) {
-      return property.name.text;
+      return [property.name.text];
+    }
+    if (ts.isSpreadAssignment(property) && ts.isIdentifier(property.expression)) {
+      const spread = graph.declaration(file, property.expression.text);
+      if (spread && ts.isObjectLiteralExpression(spread.initializer)) {
+        return propertyNames(spread.initializer, spread.file, graph);
+      }
     }
     throw new Error(`cannot read an env variable name at ${graph.where(property)}`);
   });
@@ -206,12 +217,12 @@ function schemaKeys(expression: ts.Expression, file: string, graph: SourceGraph)
     const method = expression.expression.name.text;
     const [argument] = expression.arguments;
     if (method === 'object' && argument && ts.isObjectLiteralExpression(argument)) {
-      return propertyNames(argument, graph);
+      return propertyNames(argument, file, graph);
     }
     if (method === 'extend' && argument && ts.isObjectLiteralExpression(argument)) {
       return [
         ...schemaKeys(expression.expression.expression, file, graph),
-        ...propertyNames(argument, graph),
+        ...propertyNames(argument, file, graph),
       ];
     }
   }

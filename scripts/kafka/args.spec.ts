@@ -7,6 +7,7 @@ describe('parseCliArgs', () => {
       command: 'start',
       help: false,
       nodes: undefined,
+      sasl: false,
       node: undefined,
       wipe: false,
       lines: 50,
@@ -16,6 +17,8 @@ describe('parseCliArgs', () => {
 
   it('reads --nodes for start, --wipe and --node for stop, -n and -f for logs', () => {
     expect(parseCliArgs(['start', '--nodes', '3']).nodes).toBe(3);
+    expect(parseCliArgs(['start', '--sasl']).sasl).toBe(true);
+    expect(() => parseCliArgs(['stop', '--sasl'])).toThrow(/--sasl only applies to kafka:start/);
     expect(parseCliArgs(['stop', '--wipe'])).toMatchObject({ command: 'stop', wipe: true });
     expect(parseCliArgs(['stop', '--node', '2']).node).toBe(2);
     expect(parseCliArgs(['logs', '-n', '100', '-f'])).toMatchObject({ lines: 100, follow: true });

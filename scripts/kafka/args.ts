@@ -11,6 +11,8 @@ export interface CliArgs {
   help: boolean;
   /** start: node count (1..5); undefined means "as formatted, else 1". */
   nodes: number | undefined;
+  /** start: a new cluster's clients log in with SCRAM (SASL_PLAINTEXT). */
+  sasl: boolean;
   /** stop / logs: one node only. */
   node: number | undefined;
   /** stop: delete the data dir afterwards. */
@@ -23,6 +25,7 @@ export interface CliArgs {
 
 const ONLY_FOR: Record<string, readonly Command[]> = {
   nodes: ['start'],
+  sasl: ['start'],
   node: ['stop', 'logs'],
   wipe: ['stop'],
   lines: ['logs'],
@@ -38,6 +41,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       strict: true,
       options: {
         nodes: { type: 'string' },
+        sasl: { type: 'boolean', default: false },
         node: { type: 'string' },
         wipe: { type: 'boolean', default: false },
         lines: { type: 'string', short: 'n' },
@@ -84,6 +88,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     command,
     help: values.help || command === undefined,
     nodes,
+    sasl: values.sasl,
     node: values.node === undefined ? undefined : wholeNumber(values.node, '--node'),
     wipe: values.wipe,
     lines: values.lines === undefined ? 50 : wholeNumber(values.lines, '--lines'),
@@ -101,6 +106,7 @@ function wholeNumber(value: string, option: string): number {
 export const HELP = `Run a local Apache Kafka (KRaft) for kafkadog, from Maven jars and your Java 17+.
 
   npm run kafka:start [-- --nodes 3]   start (first run downloads Kafka ~100 MB); no-op if running
+  npm run kafka:start -- --sasl        clients must log in with SCRAM (as on MSK or Aiven)
   npm run kafka:stop  [-- --wipe]      stop; --wipe also deletes all data (topics, offsets)
   npm run kafka:stop  -- --node 2      stop one node of a multi-node cluster (kafka:start restarts it)
   npm run kafka:status                 per node: running or not, pid, port, whether it answers
@@ -111,10 +117,19 @@ export const HELP = `Run a local Apache Kafka (KRaft) for kafkadog, from Maven j
                A data dir keeps the node count it was created with: to switch, run
                \`npm run kafka:stop -- --wipe\` first. Without --nodes, start reuses it.
 
+--sasl         A new cluster's client port speaks SASL_PLAINTEXT: clients log in with
+               SCRAM-SHA-256 or SCRAM-SHA-512 as a user created when the storage is
+               formatted (KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD if set, else "kafkadog"
+               and a random password). Start prints the variables to connect with; npm start
+               passes them to the services. The data dir keeps it: without --sasl, start
+               reuses it as formatted.
+
 Ports: node i listens on 127.0.0.1:<base + 2(i-1)> (clients) and the next port (controller).
 
 Environment:
   KAFKA_BROKERS=host:port,...   use that cluster instead; start/stop/status manage nothing
+  KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_TLS,
+  KAFKA_TLS_CA_FILE             how to log in to it (README: Connect to a managed cluster)
   KAFKADOG_KAFKA_PORT=9092      base port (e.g. 29092 to run next to another Kafka)
   KAFKADOG_DATA_DIR=<dir>       cluster data, logs, pid files (default: under the cache,
                                 one per checkout and base port)

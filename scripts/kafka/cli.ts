@@ -5,7 +5,9 @@ import { clusterStatus, startCluster, stopCluster, type NodeStatus } from './clu
 import { clusterLayout, HOST, resolveSettings, type Settings } from './config.js';
 import { isKafkadogError, KafkadogError } from './errors.js';
 import { followFiles, tailFile } from './logs.js';
-import { tryListBrokerIds } from './probe.js';
+import { isAuthenticationError, loginRefused, processKafkaSecurity } from './client.js';
+import { listBrokerIds, tryListBrokerIds } from './probe.js';
+import { connectionEnv, localSecurity, type LocalSasl } from './sasl.js';
 
 const log = consoleLogger;
 
@@ -17,7 +19,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     }
-    const settings = resolveSettings({ nodes: args.nodes });
+    const settings = resolveSettings({ nodes: args.nodes, sasl: args.sasl });
     if (settings.externalBrokers) return await external(args, settings.externalBrokers);
     switch (args.command) {
       case 'start':
@@ -32,6 +34,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (isKafkadogError(error)) {
       printError(error.message, error.details);
+    } else if ((error as { code?: unknown }).code === 'INVALID_CONFIG') {
+      // KAFKA_SASL_* or KAFKA_TLS* (read by the Kafka library): the message names the variable.
+      printError(`${(error as Error).message}.`);
     } else {
       printError(
         `Unexpected error: ${(error as Error).message ?? String(error)}`,
@@ -52,6 +57,7 @@ async function start(settings: Settings): Promise<number> {
         ? `Kafka already running at ${where} (pid ${nodes[0]?.pid}); nothing to do.`
         : `Kafka cluster of ${nodes.length} nodes already running at ${where} (pids ${nodes.map((n) => n.pid).join(', ')}); nothing to do.`,
     );
+    printLogin(result.brokers, result.sasl);
     return 0;
   }
   const restarted =
@@ -66,7 +72,17 @@ async function start(settings: Settings): Promise<number> {
   );
   log.info(`  data:  ${result.dataDir}`);
   log.info('  stop:  npm run kafka:stop');
+  printLogin(result.brokers, result.sasl);
   return 0;
+}
+
+/** A SASL cluster: the variables a script or a service run by hand needs (npm start sets them). */
+function printLogin(brokers: readonly string[], sasl: LocalSasl | undefined): void {
+  if (!sasl) return;
+  log.info(`  login: SCRAM-SHA-256 or SCRAM-SHA-512 as "${sasl.username}"; to connect, set`);
+  for (const [name, value] of Object.entries(connectionEnv(brokers, sasl))) {
+    log.info(`    export ${name}=${value}`);
+  }
 }
 
 async function stop(settings: Settings, args: CliArgs): Promise<number> {
@@ -106,6 +122,7 @@ async function status(settings: Settings): Promise<number> {
     const listed = await tryListBrokerIds(
       nodes.filter((n) => n.running).map((n) => `${HOST}:${n.clientPort}`),
       3000,
+      localSecurity(cluster.sasl),
     );
     log.info(
       listed
@@ -113,6 +130,7 @@ async function status(settings: Settings): Promise<number> {
         : '  metadata: no answer yet (still starting?)',
     );
   }
+  if (cluster.sasl) log.info(`  login:  SCRAM (SASL_PLAINTEXT) as "${cluster.sasl.username}"`);
   log.info(`  data:   ${dataDir}`);
   return 0;
 }
@@ -159,7 +177,14 @@ async function logs(settings: Settings, args: CliArgs): Promise<number> {
 
 async function external(args: CliArgs, brokers: readonly string[]): Promise<number> {
   const list = brokers.join(',');
-  const listed = await tryListBrokerIds(brokers, 5000);
+  const security = processKafkaSecurity();
+  const listed = await listBrokerIds(brokers, 5000, security).catch((error: unknown) => {
+    // A refused login is not "does not answer": it names the variables to fix.
+    if (isAuthenticationError(error)) {
+      throw new KafkadogError('BAD_CONFIG', `${loginRefused(list, security, error).message}.`);
+    }
+    return undefined;
+  });
   const reach = listed
     ? `it answers with broker${listed.length === 1 ? '' : 's'} ${listed.join(', ')}`
     : 'it does not answer';

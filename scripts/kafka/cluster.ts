@@ -4,6 +4,7 @@ import { closeSync, openSync } from 'node:fs';
 import { access, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { KafkaSecurity } from './client.js';
 import type { Logger } from '../lib/log.js';
 import { formatDuration } from '../lib/log.js';
 import {
@@ -32,6 +33,7 @@ import {
   waitUntil,
 } from './processes.js';
 import { brokerProperties, renderProperties } from './properties.js';
+import { localSecurity, newLocalSasl, scramFormatArgs, type LocalSasl } from './sasl.js';
 
 /** Bounded so three nodes fit on a laptop next to the services (~0.5–0.7 GB RSS each). */
 const BROKER_JVM_OPTS = [
@@ -58,6 +60,8 @@ export interface ClusterFile {
   host: string;
   createdAt: string;
   members: { id: number; clientPort: number; controllerPort: number; dir: string }[];
+  /** Set when clients log in with SCRAM (`--sasl`): the user created when it was formatted. */
+  sasl?: LocalSasl;
 }
 
 export interface NodeStatus {
@@ -99,6 +103,8 @@ export interface StartResult {
   started: number[];
   /** From the call to every broker listed by the metadata. */
   elapsedMs: number;
+  /** The SCRAM user clients log in as, when the cluster was formatted with `--sasl`. */
+  sasl: LocalSasl | undefined;
 }
 
 export interface StopOptions {
@@ -170,6 +176,12 @@ async function plan(settings: Settings): Promise<Plan> {
       throw new KafkadogError(
         'CLUSTER_MISMATCH',
         `The data dir ${settings.dataDir} holds a ${existing.nodes}-node cluster, not ${settings.nodes}: start it without --nodes, or delete it first with ${WIPE_HINT}.`,
+      );
+    }
+    if (settings.sasl && !existing.sasl) {
+      throw new KafkadogError(
+        'CLUSTER_MISMATCH',
+        `The data dir ${settings.dataDir} was formatted without SASL, and its SCRAM user can only be created when formatting: delete it first with ${WIPE_HINT}, or start it without --sasl.`,
       );
     }
     if (settings.basePortRequested && existing.basePort !== settings.basePort) {
@@ -286,8 +298,15 @@ export async function startCluster(options: StartOptions): Promise<StartResult> 
 
   const expected = layout.filter((n) => before[n.id - 1]?.running || toStart.includes(n));
 
+  const security = localSecurity(existing?.sasl);
   if (toStart.length === 0) {
-    await waitReady({ nodes: expected, children: new Map(), timeoutMs: readyTimeoutMs, logger });
+    await waitReady({
+      nodes: expected,
+      children: new Map(),
+      timeoutMs: readyTimeoutMs,
+      logger,
+      security,
+    });
     return {
       kafkaVersion: existing?.kafkaVersion ?? KAFKA_VERSION,
       clusterId: existing?.clusterId ?? '',
@@ -296,6 +315,7 @@ export async function startCluster(options: StartOptions): Promise<StartResult> 
       nodes: await Promise.all(layout.map(nodeStatus)),
       started: [],
       elapsedMs: Date.now() - began,
+      sasl: existing?.sasl,
     };
   }
 
@@ -313,7 +333,16 @@ export async function startCluster(options: StartOptions): Promise<StartResult> 
       `The data dir was created by Kafka ${existing.kafkaVersion}; starting it with ${KAFKA_VERSION}.`,
     );
   }
-  const cluster = existing ?? (await createClusterFile(settings.dataDir, nodes, basePort, layout));
+  const cluster =
+    existing ??
+    (await createClusterFile(
+      settings.dataDir,
+      nodes,
+      basePort,
+      layout,
+      settings.sasl ? newLocalSasl(env) : undefined,
+    ));
+  const clusterSecurity = localSecurity(cluster.sasl);
   for (const node of toStart) {
     await mkdir(node.dataDir, { recursive: true });
     await mkdir(node.logsDir, { recursive: true });
@@ -323,6 +352,7 @@ export async function startCluster(options: StartOptions): Promise<StartResult> 
       basePort,
       host: HOST,
       logDirs: node.dataDir,
+      sasl: cluster.sasl,
     });
     await writeFile(
       node.propertiesFile,
@@ -338,7 +368,15 @@ export async function startCluster(options: StartOptions): Promise<StartResult> 
   }
   await Promise.all(
     unformatted.map((node) =>
-      formatNode({ java, dist, node, clusterId: cluster.clusterId, nodes, logger }),
+      formatNode({
+        java,
+        dist,
+        node,
+        clusterId: cluster.clusterId,
+        nodes,
+        logger,
+        sasl: cluster.sasl,
+      }),
     ),
   );
 
@@ -350,10 +388,16 @@ export async function startCluster(options: StartOptions): Promise<StartResult> 
   const children = new Map<number, Spawned>();
   try {
     for (const node of toStart) children.set(node.id, await spawnBroker(java, dist, node, env));
-    await waitReady({ nodes: expected, children, timeoutMs: readyTimeoutMs, logger });
+    await waitReady({
+      nodes: expected,
+      children,
+      timeoutMs: readyTimeoutMs,
+      logger,
+      security: clusterSecurity,
+    });
     await Promise.all(
       toStart.map((node) =>
-        warmUpProducerIds(`${HOST}:${node.clientPort}`).catch((error: unknown) =>
+        warmUpProducerIds(`${HOST}:${node.clientPort}`, clusterSecurity).catch((error: unknown) =>
           logger.warn(
             `Node ${node.id} does not hand out producer ids yet (${(error as Error).message}); idempotent producers will retry.`,
           ),
@@ -376,6 +420,7 @@ export async function startCluster(options: StartOptions): Promise<StartResult> 
     nodes: await Promise.all(layout.map(nodeStatus)),
     started: toStart.map((n) => n.id),
     elapsedMs: Date.now() - began,
+    sasl: cluster.sasl,
   };
 }
 
@@ -384,6 +429,7 @@ async function createClusterFile(
   nodes: number,
   basePort: number,
   layout: readonly NodeLayout[],
+  sasl: LocalSasl | undefined,
 ): Promise<ClusterFile> {
   const cluster: ClusterFile = {
     kafkadog: 1,
@@ -399,9 +445,13 @@ async function createClusterFile(
       controllerPort: n.controllerPort,
       dir: n.dir,
     })),
+    ...(sasl ? { sasl } : {}),
   };
   await mkdir(dataDir, { recursive: true });
-  await writeFile(clusterFilePath(dataDir), `${JSON.stringify(cluster, null, 2)}\n`);
+  // Readable by its owner only: it may hold the SCRAM user's password.
+  await writeFile(clusterFilePath(dataDir), `${JSON.stringify(cluster, null, 2)}\n`, {
+    mode: 0o600,
+  });
   return cluster;
 }
 
@@ -482,8 +532,9 @@ async function formatNode(options: {
   clusterId: string;
   nodes: number;
   logger: Logger;
+  sasl: LocalSasl | undefined;
 }): Promise<void> {
-  const { java, dist, node, clusterId, nodes, logger } = options;
+  const { java, dist, node, clusterId, nodes, logger, sasl } = options;
   const args = [
     ...jvmArgs(TOOL_JVM_OPTS, dist, node),
     'kafka.tools.StorageTool',
@@ -494,6 +545,8 @@ async function formatNode(options: {
     node.propertiesFile,
     // One node bootstraps a dynamic quorum of itself; several share a static voter list.
     ...(nodes === 1 ? ['--standalone'] : []),
+    // SCRAM credentials live in the cluster metadata; formatting is when a new cluster gets them.
+    ...(sasl ? scramFormatArgs(sasl) : []),
   ];
   logger.info(`Formatting KRaft storage for node ${node.id} (cluster id ${clusterId})…`);
   try {
@@ -556,6 +609,8 @@ interface ReadyOptions {
   children: ReadonlyMap<number, Spawned>;
   timeoutMs: number;
   logger: Logger;
+  /** How the probes log in (a `--sasl` cluster's user). */
+  security: KafkaSecurity;
 }
 
 /** Ready = every client port accepts TCP and the metadata lists every one of these brokers. */
@@ -585,7 +640,7 @@ async function waitReady(options: ReadyOptions): Promise<void> {
     }
     const open = await Promise.all(nodes.map((n) => canConnect(n.clientPort, HOST, 1000)));
     if (open.every(Boolean)) {
-      listed = await tryListBrokerIds(brokers, 5000);
+      listed = await tryListBrokerIds(brokers, 5000, options.security);
       if (listed && nodes.every((n) => listed?.includes(n.id))) return;
     }
     const closed = nodes.filter((_, i) => !open[i]);

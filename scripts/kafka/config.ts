@@ -69,6 +69,8 @@ export interface SettingsInput {
   cacheDir?: string | undefined;
   /** An existing cluster (`host:port,...`); defaults to env KAFKA_BROKERS. */
   brokers?: string | readonly string[] | undefined;
+  /** A new cluster's clients log in with SCRAM (`--sasl`); an existing one stays as formatted. */
+  sasl?: boolean | undefined;
 }
 
 export interface Settings {
@@ -81,6 +83,8 @@ export interface Settings {
   readonly cacheDir: string;
   /** Set when KAFKA_BROKERS (or `brokers`) points at a cluster we must not manage. */
   readonly externalBrokers: readonly string[] | undefined;
+  /** Whether a SASL (SCRAM) client listener was asked for. */
+  readonly sasl: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -105,7 +109,15 @@ export function resolveSettings(input: SettingsInput = {}, env: Env = process.en
         ? parseBrokerList(brokers, 'KAFKA_BROKERS')
         : brokers;
   const basePortRequested = input.basePort !== undefined || Boolean(env.KAFKADOG_KAFKA_PORT);
-  return { nodes: input.nodes, basePort, basePortRequested, dataDir, cacheDir, externalBrokers };
+  return {
+    nodes: input.nodes,
+    basePort,
+    basePortRequested,
+    dataDir,
+    cacheDir,
+    externalBrokers,
+    sasl: input.sasl ?? false,
+  };
 }
 
 export function defaultCacheDir(env: Env = process.env): string {

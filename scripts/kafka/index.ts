@@ -3,6 +3,12 @@
  * and test setups. Every function takes the same options: node count, base port, data dir
  * and cache dir, each defaulting to its environment variable and then to kafkadog's default.
  */
+import {
+  isAuthenticationError,
+  loginRefused,
+  processKafkaSecurity,
+  SECURITY_VARIABLES,
+} from './client.js';
 import { consoleLogger, type Logger } from '../lib/log.js';
 import {
   clusterStatus as readStatus,
@@ -18,12 +24,14 @@ import { resolveSettings, type Env, type Settings, type SettingsInput } from './
 import { KafkadogError } from './errors.js';
 import { listBrokerIds } from './probe.js';
 import { sleep } from './processes.js';
+import { connectionEnv, type LocalSasl } from './sasl.js';
 
 export { KafkadogError, isKafkadogError, type KafkadogErrorCode } from './errors.js';
 export {
   DEFAULT_BASE_PORT,
   HOST,
   KAFKA_VERSION,
+  REPO_ROOT,
   brokerAddresses,
   nodePorts,
   resolveSettings,
@@ -54,6 +62,12 @@ export interface ClusterHandle {
   readonly dataDir: string | undefined;
   readonly result: StartResult | undefined;
   /**
+   * KAFKA_SASL_* and KAFKA_TLS* for this cluster's clients: a local cluster's login, and the
+   * other variables emptied (a managed cluster's settings in the shell do not apply to it);
+   * nothing for an external cluster, whose settings are the environment's. `useCluster` applies it.
+   */
+  readonly env: Record<string, string>;
+  /**
    * Stops the brokers this call started (SIGTERM, then SIGKILL after 20 s); else a no-op.
    * `wipe` then deletes the data dir too (for a test's throwaway cluster).
    */
@@ -81,6 +95,7 @@ export async function ensureCluster(options: ClusterOptions = {}): Promise<Clust
       external: true,
       dataDir: undefined,
       result: undefined,
+      env: {},
       stop: () => Promise.resolve(),
     };
   }
@@ -96,11 +111,26 @@ export async function ensureCluster(options: ClusterOptions = {}): Promise<Clust
     external: false,
     dataDir: result.dataDir,
     result,
+    env: securityEnv(result.sasl),
     stop: async ({ wipe = false } = {}) => {
       if (result.started.length === 0) return;
       await stopLocal({ settings, logger, only: result.started, wipe });
     },
   };
+}
+
+/** A local cluster's KAFKA_SASL_* and KAFKA_TLS*: its login if any, the rest emptied. */
+export function securityEnv(sasl: LocalSasl | undefined): Record<string, string> {
+  const { KAFKA_BROKERS: _brokers, ...login } = connectionEnv([], sasl);
+  return { ...Object.fromEntries(SECURITY_VARIABLES.map((name) => [name, ''])), ...login };
+}
+
+/**
+ * Points this process's Kafka clients, and every process it starts from process.env, at the
+ * cluster: its login (KAFKA_SASL_*, KAFKA_TLS*). KAFKA_BROKERS is left alone.
+ */
+export function useCluster(cluster: Pick<ClusterHandle, 'env'>): void {
+  Object.assign(process.env, cluster.env);
 }
 
 /** Stops every node of the local cluster; `wipe` then deletes its data dir. */
@@ -166,6 +196,12 @@ async function checkExternal(brokers: readonly string[], timeoutMs: number): Pro
     try {
       return await listBrokerIds(brokers, 5000);
     } catch (error) {
+      if (isAuthenticationError(error)) {
+        throw new KafkadogError(
+          'EXTERNAL_CLUSTER',
+          `${loginRefused(brokers.join(','), processKafkaSecurity(), error).message}.`,
+        );
+      }
       lastError = error;
       await sleep(500);
     }

@@ -1,3 +1,4 @@
+import { clientConnection, type KafkaSecurity } from './client.js';
 import { Admin, ProduceAcks, Producer } from '@platformatic/kafka';
 
 /**
@@ -7,10 +8,11 @@ import { Admin, ProduceAcks, Producer } from '@platformatic/kafka';
 export async function listBrokerIds(
   bootstrap: readonly string[],
   timeoutMs = 5000,
+  security?: KafkaSecurity,
 ): Promise<number[]> {
   const admin = new Admin({
     clientId: 'kafkadog-provision',
-    bootstrapBrokers: [...bootstrap],
+    ...clientConnection(bootstrap, security),
     connectTimeout: Math.min(timeoutMs, 3000),
     timeout: timeoutMs,
     // The caller polls; a failed attempt must return at once, not after the client's own retries.
@@ -28,9 +30,10 @@ export async function listBrokerIds(
 export async function tryListBrokerIds(
   bootstrap: readonly string[],
   timeoutMs = 5000,
+  security?: KafkaSecurity,
 ): Promise<number[] | undefined> {
   try {
-    return await listBrokerIds(bootstrap, timeoutMs);
+    return await listBrokerIds(bootstrap, timeoutMs, security);
   } catch {
     return undefined;
   }
@@ -42,10 +45,14 @@ export async function tryListBrokerIds(
  * each new broker once here means the first idempotent producer of a service or test succeeds
  * at once instead of spending its retries (one per broker it rotates through).
  */
-export async function warmUpProducerIds(broker: string, timeoutMs = 15_000): Promise<void> {
+export async function warmUpProducerIds(
+  broker: string,
+  security?: KafkaSecurity,
+  timeoutMs = 15_000,
+): Promise<void> {
   const producer = new Producer({
     clientId: 'kafkadog-provision',
-    bootstrapBrokers: [broker],
+    ...clientConnection([broker], security),
     idempotent: true,
     acks: ProduceAcks.ALL,
     connectTimeout: 3000,

@@ -64,6 +64,36 @@ describe('brokerProperties', () => {
   });
 });
 
+describe('brokerProperties with --sasl', () => {
+  it('makes the client port SASL_PLAINTEXT with SCRAM, brokers logging in as the user, the controller PLAINTEXT', () => {
+    const props = asMap(
+      brokerProperties({
+        nodeId: 1,
+        nodes: 1,
+        basePort: 9092,
+        host: '127.0.0.1',
+        logDirs: '/d',
+        sasl: { username: 'kafkadog', password: 'pw-123456' },
+      }),
+    );
+    expect(props.get('listeners')).toBe(
+      'SASL_PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093',
+    );
+    expect(props.get('listener.security.protocol.map')).toBe(
+      'CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    );
+    expect(props.get('inter.broker.listener.name')).toBe('SASL_PLAINTEXT');
+    expect(props.get('controller.listener.names')).toBe('CONTROLLER');
+    expect(props.get('sasl.enabled.mechanisms')).toBe('SCRAM-SHA-256,SCRAM-SHA-512');
+    expect(props.get('sasl.mechanism.inter.broker.protocol')).toBe('SCRAM-SHA-256');
+    for (const mechanism of ['scram-sha-256', 'scram-sha-512']) {
+      expect(props.get(`listener.name.sasl_plaintext.${mechanism}.sasl.jaas.config`)).toBe(
+        'org.apache.kafka.common.security.scram.ScramLoginModule required username="kafkadog" password="pw-123456";',
+      );
+    }
+  });
+});
+
 describe('controllerQuorumVoters', () => {
   it('lists every node at its controller port', () => {
     expect(controllerQuorumVoters(3, 9092, 'h')).toBe('1@h:9093,2@h:9095,3@h:9097');

@@ -1,4 +1,5 @@
 import { nodePorts } from './config.js';
+import { SASL_LISTENER, saslBrokerProperties, type LocalSasl } from './sasl.js';
 
 export interface BrokerPropertiesInput {
   nodeId: number;
@@ -8,6 +9,8 @@ export interface BrokerPropertiesInput {
   host: string;
   /** Absolute path of this node's log (data) directory. */
   logDirs: string;
+  /** Clients (and the other brokers) log in with SCRAM as this user. */
+  sasl?: LocalSasl | undefined;
 }
 
 export interface ReplicationSettings {
@@ -34,10 +37,11 @@ export function controllerQuorumVoters(nodes: number, basePort: number, host: st
 
 /** The server.properties of one combined broker+controller node, in file order. */
 export function brokerProperties(input: BrokerPropertiesInput): [key: string, value: string][] {
-  const { nodeId, nodes, basePort, host, logDirs } = input;
+  const { nodeId, nodes, basePort, host, logDirs, sasl } = input;
   const ports = nodePorts(basePort, nodeId);
   const { replicationFactor: rf, minInsyncReplicas: minIsr } = replicationFor(nodes);
-  const listeners = `PLAINTEXT://${host}:${ports.client},CONTROLLER://${host}:${ports.controller}`;
+  const client = sasl ? SASL_LISTENER : 'PLAINTEXT';
+  const listeners = `${client}://${host}:${ports.client},CONTROLLER://${host}:${ports.controller}`;
   // One node is formatted with --standalone (a dynamic quorum of itself), which refuses
   // controller.quorum.voters; several nodes share a static voter list and no quorum flag.
   const quorum: [string, string] =
@@ -50,9 +54,10 @@ export function brokerProperties(input: BrokerPropertiesInput): [key: string, va
     quorum,
     ['listeners', listeners],
     ['advertised.listeners', listeners],
-    ['listener.security.protocol.map', 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT'],
+    ['listener.security.protocol.map', `CONTROLLER:PLAINTEXT,${client}:${client}`],
     ['controller.listener.names', 'CONTROLLER'],
-    ['inter.broker.listener.name', 'PLAINTEXT'],
+    ['inter.broker.listener.name', client],
+    ...(sasl ? saslBrokerProperties(sasl) : []),
     ['log.dirs', logDirs],
     ['num.partitions', '1'],
     ['default.replication.factor', String(rf)],

@@ -1,3 +1,4 @@
+import { clientConnection } from '@kafkadog/kafka';
 import { Consumer, stringDeserializer, type MessagesStream } from '@platformatic/kafka';
 import { randomUUID } from 'node:crypto';
 import { waitFor, type WaitOptions } from './wait.js';
@@ -49,7 +50,7 @@ export async function collectRecords(
   const consumer = new Consumer<Buffer, Buffer, string, string>({
     clientId: groupPrefix.replace(/\./g, '-'),
     groupId: `${groupPrefix}.${randomUUID()}`,
-    bootstrapBrokers: brokers,
+    ...clientConnection(brokers),
     autocommit: false,
     maxWaitTime: 200,
     deserializers: { headerKey: stringDeserializer, headerValue: stringDeserializer },

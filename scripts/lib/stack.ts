@@ -13,7 +13,9 @@ import {
   ensureCluster,
   findFreeBasePort,
   isKafkadogError,
+  securityEnv,
   silentLogger,
+  useCluster,
   type ClusterHandle,
 } from '../kafka/index.js';
 import { SERVICE_NAMES, isBuilt, serviceDir, type ServiceName } from './services.js';
@@ -184,6 +186,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const env = { ...process.env };
     delete env.KAFKA_BROKERS;
     cluster = await ensureCluster({ basePort, dataDir, nodes: 1, logger: silentLogger, env });
+    // Its clients here and in the services log in as this broker wants, not as KAFKA_SASL_* say.
+    useCluster(cluster);
     if (!(await createRegistryTopics(cluster.brokers, silentLogger))) {
       throw new Error('the registry topics could not be created as specified');
     }
@@ -228,6 +232,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...(serviceOf(name) === 'api-gateway' ? gatewayEnv() : {}),
         ...options.env,
         ...extraEnv,
+        ...(cluster?.env ?? securityEnv(undefined)),
         PORT: String(ports.get(name)),
         KAFKA_BROKERS: brokers.join(','),
         HOST,

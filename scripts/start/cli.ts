@@ -1,4 +1,4 @@
-import { ensureCluster, isKafkadogError, type ClusterHandle } from '../kafka/index.js';
+import { ensureCluster, isKafkadogError, useCluster, type ClusterHandle } from '../kafka/index.js';
 import { backendWatchProcess, buildBackend } from '../lib/build.js';
 import { buildDashboard, hasDashboard } from '../lib/dashboard.js';
 import { startLab } from '../lib/lab.js';
@@ -68,6 +68,8 @@ export async function main(
     // Before Kafka starts: a taken port is the most common failure, and the quickest to fix.
     if (!(await checkPorts(await plannedPorts(args.scale)))) return 1;
     cluster = await ensureCluster({ logger: log });
+    // The topics, the lab and every service log in to it (a local `--sasl` cluster's user).
+    useCluster(cluster);
     log.info(describeCluster(cluster));
     if (stop.requested) return await shutDown(cluster, supervisor);
     if (!(await createRegistryTopics(cluster.brokers, log))) {

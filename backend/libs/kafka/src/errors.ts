@@ -1,4 +1,10 @@
-import { findErrorBy, GenericError, NetworkError, TimeoutError } from '@platformatic/kafka';
+import {
+  AuthenticationError,
+  findErrorBy,
+  GenericError,
+  NetworkError,
+  TimeoutError,
+} from '@platformatic/kafka';
 
 export interface KafkadogErrorOptions {
   cause?: unknown;
@@ -75,12 +81,26 @@ const transientSystemErrors = new Set([
 export function isRetriable(error: unknown): boolean {
   if (error instanceof KafkadogError) return error.retriable;
   if (!(error instanceof Error)) return false;
+  if (isAuthenticationError(error)) return false;
   if (GenericError.isGenericError(error)) {
     if (error instanceof TimeoutError) return true;
     return NetworkError.isRetryable(error) || findErrorBy(error, 'canRetry', true) !== null;
   }
   const code = (error as NodeJS.ErrnoException).code;
   return typeof code === 'string' && transientSystemErrors.has(code);
+}
+
+/**
+ * Whether the cluster refused this client's SASL login (wrong user or password, a mechanism it
+ * does not offer). The client wraps it in a retriable network error, but the same credentials
+ * fail the same way every time.
+ */
+export function isAuthenticationError(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 8) return false;
+  if ((error as { code?: unknown }).code === AuthenticationError.code) return true;
+  // The client nests it: MultipleErrors (one per broker) → NetworkError → (cause) the login.
+  const nested = [...((error as { errors?: unknown[] }).errors ?? []), error.cause];
+  return nested.some((inner) => isAuthenticationError(inner, depth + 1));
 }
 
 /** A one-line description of any thrown value, for logs and record headers. */

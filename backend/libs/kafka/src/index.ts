@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './logger.js';
 export * from './brokers.js';
+export * from './connection/index.js';
 export * from './metrics/index.js';
 export * from './records/index.js';
 export * from './retry/index.js';

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
+import { describeConnection, KafkadogError } from '@kafkadog/kafka';
 import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
-import { baseEnv, ConfigError, parseEnv, Port } from './config/env.js';
+import { baseEnv, ConfigError, kafkaSecurityOf, parseEnv, Port } from './config/env.js';
 import { listenWhileStarting, type StartingServer } from './http/starting-server.js';
 import { createNestLogger } from './logging.js';
 
@@ -36,11 +37,11 @@ export async function runService(appModule: unknown, options: RunServiceOptions)
   let starting: StartingServer | undefined;
   try {
     const env = parseEnv(baseEnv.extend({ PORT: Port.default(options.port) }));
-    const brokers = env.KAFKA_BROKERS.join(',');
+    const kafka = describeConnection(env.KAFKA_BROKERS.join(','), kafkaSecurityOf(env));
     starting = await listenWhileStarting(
       env.PORT,
       env.HOST,
-      `${options.name} is starting: it waits for Kafka at ${brokers}, then loads its state`,
+      `${options.name} is starting: it waits for Kafka at ${kafka}, then loads its state`,
     );
     const app = await NestFactory.create(appModule as never, { logger, abortOnError: false });
     app.enableShutdownHooks();
@@ -48,11 +49,14 @@ export async function runService(appModule: unknown, options: RunServiceOptions)
     await starting.close();
     starting = undefined;
     await app.listen(env.PORT, env.HOST);
-    logger.log(`ready on http://${env.HOST}:${env.PORT} (Kafka ${brokers})`);
+    logger.log(`ready on http://${env.HOST}:${env.PORT} (Kafka ${kafka})`);
   } catch (error) {
     await starting?.close();
     if (error instanceof ConfigError || error instanceof z.ZodError) {
       logger.error(`${error.message}. Fix the variable and start again.`);
+    } else if (error instanceof KafkadogError && error.code === 'KAFKA_AUTHENTICATION_FAILED') {
+      // Exits instead of waiting: the same credentials would be refused on every attempt.
+      logger.error(`${error.message}. Fix the variables and start again.`);
     } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       logger.error(`port in use: ${(error as Error).message}. Stop what uses it, or set PORT.`);
     } else {

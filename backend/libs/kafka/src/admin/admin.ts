@@ -6,8 +6,8 @@ import {
   findErrorBy,
   ListOffsetTimestamps,
 } from '@platformatic/kafka';
-import { parseBrokers } from '../brokers.js';
-import { describeError, isRetriable, KafkadogError } from '../errors.js';
+import { clientConnection, loginRefused, processKafkaSecurity } from '../connection/index.js';
+import { describeError, isAuthenticationError, isRetriable, KafkadogError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import { inspectionCalls } from './inspect.js';
 import { retry } from '../retry/backoff.js';
@@ -38,9 +38,12 @@ function hasApiError(error: unknown, ...apiIds: string[]): boolean {
 
 export function createAdmin(options: AdminOptions): KafkaAdmin {
   const logger = options.logger ?? consoleLogger;
+  const security = processKafkaSecurity();
+  const connection = clientConnection(options.brokers, security);
+  const where = connection.bootstrapBrokers.join(',');
   const client = new Admin({
     clientId: options.clientId ?? 'kafkadog-admin',
-    bootstrapBrokers: parseBrokers(options.brokers),
+    ...connection,
   });
 
   async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -48,6 +51,7 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
       return await fn();
     } catch (error) {
       if (error instanceof KafkadogError) throw error;
+      if (isAuthenticationError(error)) throw loginRefused(where, security, error);
       throw new KafkadogError('ADMIN_FAILED', `could not ${what}: ${describeError(error)}`, {
         cause: error,
         retriable: isRetriable(error),

@@ -1,6 +1,12 @@
 import { Admin } from '@platformatic/kafka';
 import { parseBrokers, type Brokers } from '../brokers.js';
-import { describeError, KafkadogError } from '../errors.js';
+import {
+  clientConnection,
+  describeConnection,
+  loginRefused,
+  processKafkaSecurity,
+} from '../connection/index.js';
+import { describeError, isAuthenticationError, KafkadogError } from '../errors.js';
 import { consoleLogger, type Logger } from '../logger.js';
 import { retry, type BackoffOptions } from '../retry/backoff.js';
 
@@ -24,11 +30,14 @@ export async function waitForKafka(
 ): Promise<number> {
   const bootstrapBrokers = parseBrokers(brokers);
   const where = bootstrapBrokers.join(',');
+  const security = processKafkaSecurity();
   const count = await retry(
     // A fresh client per attempt, with its own retries off: this loop is the only one waiting.
     () => askBrokers(brokers, options.clientId ?? 'kafkadog-wait'),
     {
-      shouldRetry: () => true,
+      // A refused login fails the same way on every attempt: stop at once and say what to fix.
+      shouldRetry: (error) =>
+        !(error instanceof KafkadogError && error.code === 'KAFKA_AUTHENTICATION_FAILED'),
       ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       backoff: { baseMs: 500, factor: 2, maxMs: 10_000, jitter: 0.2, ...options.backoff },
@@ -39,7 +48,7 @@ export async function waitForKafka(
         ),
     },
   );
-  logger.info(`connected to Kafka at ${where}`, { brokers: count });
+  logger.info(`connected to Kafka at ${describeConnection(where, security)}`, { brokers: count });
   return count;
 }
 
@@ -54,14 +63,21 @@ export async function askBrokers(
 ): Promise<number> {
   const admin = new Admin({
     clientId,
-    bootstrapBrokers: parseBrokers(brokers),
+    ...clientConnection(brokers),
     retries: 0,
     connectTimeout: Math.min(2_000, timeoutMs),
   });
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      admin.metadata({ topics: [] }).then((metadata) => metadata.brokers.size),
+      admin.metadata({ topics: [] }).then(
+        (metadata) => metadata.brokers.size,
+        (error: unknown) => {
+          throw isAuthenticationError(error)
+            ? loginRefused(parseBrokers(brokers).join(','), processKafkaSecurity(), error)
+            : error;
+        },
+      ),
       new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new KafkadogError('KAFKA_TIMEOUT', `no broker answered in ${timeoutMs} ms`)),

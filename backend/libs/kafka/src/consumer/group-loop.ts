@@ -6,7 +6,8 @@ import {
   type Message,
   type MessagesStream,
 } from '@platformatic/kafka';
-import { parseBrokers, type Brokers } from '../brokers.js';
+import type { Brokers } from '../brokers.js';
+import { clientConnection } from '../connection/index.js';
 import { describeError, isTransactionError, KafkadogError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { copartitionedAssigner } from '../group/assignor.js';
@@ -83,7 +84,7 @@ export class GroupLoop {
     this.#client = new Consumer({
       clientId: options.clientId,
       groupId: options.groupId,
-      bootstrapBrokers: parseBrokers(options.brokers),
+      ...clientConnection(options.brokers),
       // Offsets are committed by hand, one record at a time, after it was processed.
       autocommit: false,
       sessionTimeout: tuning.sessionTimeoutMs,

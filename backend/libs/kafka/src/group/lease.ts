@@ -1,5 +1,6 @@
 import { Consumer } from '@platformatic/kafka';
-import { parseBrokers, type Brokers } from '../brokers.js';
+import type { Brokers } from '../brokers.js';
+import { clientConnection } from '../connection/index.js';
 import { describeError, KafkadogError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backoffDelay, isAbortError, sleep } from '../retry/backoff.js';
@@ -83,7 +84,7 @@ export function createLease(options: LeaseOptions): Lease {
     const created: Client = new Consumer({
       clientId: options.clientId,
       groupId,
-      bootstrapBrokers: parseBrokers(options.brokers),
+      ...clientConnection(options.brokers),
       autocommit: false,
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: heartbeatIntervalMs,

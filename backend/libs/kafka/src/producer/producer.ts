@@ -6,8 +6,8 @@ import {
   type KafkadogEvent,
 } from '@kafkadog/contracts';
 import { compatibilityPartitioner, Producer, stringSerializer } from '@platformatic/kafka';
-import { parseBrokers } from '../brokers.js';
-import { describeError, isRetriable, KafkadogError } from '../errors.js';
+import { clientConnection, loginRefused, processKafkaSecurity } from '../connection/index.js';
+import { describeError, isAuthenticationError, isRetriable, KafkadogError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import { createKafkaMetrics } from '../metrics/index.js';
 import { eventHeaders } from '../records/index.js';
@@ -42,9 +42,12 @@ function sendRetries(retries = 20): number {
 export function createProducer(options: ProducerOptions): EventProducer {
   const logger = options.logger ?? consoleLogger;
   const metrics = options.metrics ?? createKafkaMetrics();
+  const security = processKafkaSecurity();
+  const connection = clientConnection(options.brokers, security);
+  const where = connection.bootstrapBrokers.join(',');
   const client = new Producer<Buffer, Buffer, string, Buffer>({
     clientId: options.clientId,
-    bootstrapBrokers: parseBrokers(options.brokers),
+    ...connection,
     // acks=all: the broker answers once every in-sync replica has the record, so losing the
     // leader right after an acknowledgement cannot lose an acknowledged event.
     acks: -1,
@@ -102,6 +105,7 @@ export function createProducer(options: ProducerOptions): EventProducer {
       return await coalescer.send(records);
     } catch (error) {
       if (error instanceof KafkadogError) throw error;
+      if (isAuthenticationError(error)) throw loginRefused(where, security, error);
       const topics = [...new Set(records.map((record) => record.topic))].join(', ');
       throw new KafkadogError(
         'PUBLISH_FAILED',

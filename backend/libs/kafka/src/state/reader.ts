@@ -7,7 +7,8 @@ import {
   ListOffsetTimestamps,
   type KafkaRecord,
 } from '@platformatic/kafka';
-import { parseBrokers, type Brokers } from '../brokers.js';
+import type { Brokers } from '../brokers.js';
+import { clientConnection } from '../connection/index.js';
 import { describeError, KafkadogError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backoffDelay, isAbortError, sleep, type BackoffOptions } from '../retry/backoff.js';
@@ -92,7 +93,7 @@ export class TopicReader {
       // The client's constructor requires a group id. It is never used: this reader joins no group
       // and commits nothing, so the id is random and shows up nowhere on the broker.
       groupId: `${options.clientId}.no-group.${randomUUID()}`,
-      bootstrapBrokers: parseBrokers(options.brokers),
+      ...clientConnection(options.brokers),
       isolationLevel: READ_COMMITTED,
     });
     // Fetch looks up the metadata of the topics the client tracks.

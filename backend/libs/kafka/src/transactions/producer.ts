@@ -6,7 +6,7 @@ import {
   type Consumer,
   type Message,
 } from '@platformatic/kafka';
-import { parseBrokers } from '../brokers.js';
+import { clientConnection } from '../connection/index.js';
 import { describeError, isRetriable, KafkadogError, type TransactionErrorCode } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import { recordPositions, toClientMessage } from '../producer/positions.js';
@@ -155,7 +155,7 @@ export function createTransactionalProducer(
   }
   const client: Client = new Producer<Buffer, Buffer, string, Buffer>({
     clientId: options.clientId,
-    bootstrapBrokers: parseBrokers(options.brokers),
+    ...clientConnection(options.brokers),
     idempotent: true,
     acks: -1,
     transactionalId,

@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { baseEnv, ConfigError, parseEnv, Port } from './env.js';
+import { baseEnv, ConfigError, kafkaSecurityOf, parseEnv, Port } from './env.js';
 
 describe('parseEnv', () => {
   it('applies defaults when nothing is set', () => {
@@ -10,6 +13,7 @@ describe('parseEnv', () => {
       KAFKADOG_PROCESSING: 'at-least-once',
       // A day of retention in the order topics, and two hourly segments to spare.
       ORDER_STATE_GRACE_MS: 26 * 60 * 60 * 1000,
+      KAFKA_TLS: false,
     });
   });
 
@@ -38,5 +42,79 @@ describe('parseEnv', () => {
       SAGA_TIMEOUT_MS: z.coerce.number().positive().default(30_000),
     });
     expect(parseEnv(schema, { SAGA_TIMEOUT_MS: '500' }).SAGA_TIMEOUT_MS).toBe(500);
+  });
+});
+
+describe('Kafka security settings', () => {
+  const scram = {
+    KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+    KAFKA_SASL_USERNAME: 'orders',
+    KAFKA_SASL_PASSWORD: 's3cret-pw',
+  };
+  const securityOf = (env: NodeJS.ProcessEnv) => kafkaSecurityOf(parseEnv(baseEnv, env));
+
+  it('reads a SASL login', () => {
+    expect(securityOf(scram)).toEqual({
+      sasl: { mechanism: 'SCRAM-SHA-512', username: 'orders', password: 's3cret-pw' },
+    });
+    expect(securityOf({})).toEqual({});
+  });
+
+  it('refuses a mechanism it does not know, naming the variable', () => {
+    expect(() => securityOf({ ...scram, KAFKA_SASL_MECHANISM: 'GSSAPI' })).toThrow(
+      /KAFKA_SASL_MECHANISM: expected one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 \(got "GSSAPI"\)/,
+    );
+  });
+
+  it('refuses a mechanism without a username or a password, naming what is missing', () => {
+    const { KAFKA_SASL_PASSWORD: _password, ...noPassword } = scram;
+    expect(() => securityOf(noPassword)).toThrow(ConfigError);
+    expect(() => securityOf(noPassword)).toThrow(
+      /^invalid environment: KAFKA_SASL_PASSWORD: not set, and KAFKA_SASL_MECHANISM=SCRAM-SHA-512 needs/,
+    );
+    expect(() => securityOf({ KAFKA_SASL_MECHANISM: 'PLAIN' })).toThrow(
+      /KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD: not set/,
+    );
+    expect(() => securityOf({ KAFKA_SASL_USERNAME: 'orders' })).toThrow(
+      /KAFKA_SASL_MECHANISM: not set, but KAFKA_SASL_USERNAME is/,
+    );
+  });
+
+  it('refuses a CA file it cannot read, or that holds no certificate', () => {
+    const missing = join(tmpdir(), 'kafkadog-no-such-ca.pem');
+    expect(() => securityOf({ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: missing })).toThrow(
+      new RegExp(`KAFKA_TLS_CA_FILE: cannot read ${missing} \\(ENOENT\\)`),
+    );
+    const notPem = join(mkdtempSync(join(tmpdir(), 'kafkadog-ca-')), 'ca.pem');
+    writeFileSync(notPem, 'not a certificate');
+    expect(() => securityOf({ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: notPem })).toThrow(
+      /KAFKA_TLS_CA_FILE: .* holds no PEM certificate/,
+    );
+  });
+
+  it('reads TLS with a CA file, and wants KAFKA_TLS=true for one', () => {
+    const ca = join(mkdtempSync(join(tmpdir(), 'kafkadog-ca-')), 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    expect(securityOf({ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: ca }).tls?.ca?.file).toBe(ca);
+    expect(securityOf({ KAFKA_TLS: 'true' })).toEqual({ tls: {} });
+    expect(() => securityOf({ KAFKA_TLS_CA_FILE: ca })).toThrow(/KAFKA_TLS: not true/);
+    expect(() => securityOf({ KAFKA_TLS: 'yes' })).toThrow(/KAFKA_TLS: expected true or false/);
+  });
+
+  it('never shows a password in an error', () => {
+    const errors: string[] = [];
+    for (const env of [
+      { ...scram, KAFKA_SASL_MECHANISM: 'SCRAM' },
+      { KAFKA_SASL_USERNAME: 'orders', KAFKA_SASL_PASSWORD: 's3cret-pw' },
+      { ...scram, KAFKA_TLS: 'maybe' },
+    ]) {
+      try {
+        securityOf(env);
+      } catch (error) {
+        errors.push((error as Error).message);
+      }
+    }
+    expect(errors).toHaveLength(3);
+    for (const message of errors) expect(message).not.toContain('s3cret-pw');
   });
 });

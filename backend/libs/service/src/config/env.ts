@@ -1,4 +1,5 @@
 import { FLOW_RETENTION_MS, FLOW_SEGMENT_MS } from '@kafkadog/contracts';
+import { kafkaSecurityEnv, kafkaSecurityFrom, type KafkaSecurity } from '@kafkadog/kafka';
 import { z } from 'zod';
 
 /** A configuration problem that names the variable to fix. Printed as one line at boot. */
@@ -38,7 +39,12 @@ export const baseEnv = z.object({
     .int()
     .min(1_000)
     .default(FLOW_RETENTION_MS + 2 * FLOW_SEGMENT_MS),
+  // SASL and TLS for a managed cluster; every Kafka client of the process uses them.
+  ...kafkaSecurityEnv,
 });
+
+/** Variables whose value never appears in an error or a log line. */
+const SECRET = /PASSWORD|SECRET|TOKEN/;
 
 /**
  * Parses the environment once, at boot. A bad value stops the service with a message naming
@@ -52,8 +58,20 @@ export function parseEnv<T extends z.ZodType>(
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.map(String).join('.');
-    const value = env[name];
+    const value = SECRET.test(name) ? undefined : env[name];
     return `${name}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
   });
   throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
+}
+
+/**
+ * The SASL/TLS settings of a parsed environment, after the rules between the variables (a
+ * mechanism needs a username and a password; a CA file needs KAFKA_TLS=true).
+ */
+export function kafkaSecurityOf(env: z.infer<typeof baseEnv>): KafkaSecurity {
+  try {
+    return kafkaSecurityFrom(env);
+  } catch (error) {
+    throw new ConfigError(`invalid environment: ${(error as Error).message}`);
+  }
 }

@@ -1,0 +1,2 @@
+export * from './security.js';
+export * from './client-options.js';
