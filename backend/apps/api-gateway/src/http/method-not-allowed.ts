@@ -61,11 +61,11 @@ interface RouterLayer {
  */
 export function routesOf(router: { readonly stack: readonly RouterLayer[] }): RouteMethods[] {
   return router.stack.flatMap((layer): RouteMethods[] => {
-    const { route, match } = layer;
-    if (!route || !match) return [];
+    const { route } = layer;
+    if (!route || !layer.match) return [];
     const methods = Object.entries(route.methods)
       .filter(([, on]) => on)
       .map(([method]) => (method === '_all' ? '*' : method));
-    return [{ matches: (path) => match.call(layer, path), methods }];
+    return [{ matches: (path) => layer.match?.(path) === true, methods }];
   });
 }
