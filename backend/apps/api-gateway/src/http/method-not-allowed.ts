@@ -51,7 +51,8 @@ export function methodNotAllowed(
 
 /** What the routes of an Express 5 router look like from outside (`app.router.stack`). */
 interface RouterLayer {
-  match?(path: string): boolean;
+  /** Router 2: what the path matched (params), or false. */
+  match?(path: string): unknown;
   readonly route?: { readonly methods: Readonly<Record<string, boolean | undefined>> };
 }
 
@@ -66,6 +67,6 @@ export function routesOf(router: { readonly stack: readonly RouterLayer[] }): Ro
     const methods = Object.entries(route.methods)
       .filter(([, on]) => on)
       .map(([method]) => (method === '_all' ? '*' : method));
-    return [{ matches: (path) => layer.match?.(path) === true, methods }];
+    return [{ matches: (path) => Boolean(layer.match?.(path)), methods }];
   });
 }

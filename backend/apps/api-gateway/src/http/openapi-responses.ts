@@ -47,7 +47,7 @@ export function withCommonResponses(paths: Paths): Paths {
 }
 
 /** A method that the path does not have (any path of the document). */
-export const methodNotAllowedResponse: Schema = {
+export const methodNotAllowedResponse = {
   description:
     'The path has no such method (`method_not_allowed`); `Allow` lists those it has. ' +
     'Any method of any path of this document that is not documented for it gets this answer.',
