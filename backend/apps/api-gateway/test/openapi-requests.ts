@@ -71,7 +71,11 @@ function integerIn(min: number, max: number): fc.Arbitrary<number> {
 /** Values that the schema accepts. */
 export function valid(document: OpenApiDocument, input: Schema): fc.Arbitrary<unknown> {
   const schema = resolve(document, input);
-  const value = validOf(document, schema);
+  // The document's example is a value the gateway knows (a registry topic, a product), where a
+  // generated string would only ever be unknown.
+  const generated = validOf(document, schema);
+  const value =
+    schema.example === undefined ? generated : fc.oneof(fc.constant(schema.example), generated);
   return schema.nullable === true ? fc.option(value, { nil: null }) : value;
 }
 
@@ -161,7 +165,11 @@ function maybeInvalid(document: OpenApiDocument, schema: Schema): fc.Arbitrary<u
 }
 
 /** A valid object with one property replaced, removed or added, or something else entirely. */
-function invalidBody(document: OpenApiDocument, schema: Schema): fc.Arbitrary<unknown> {
+function invalidBody(
+  document: OpenApiDocument,
+  schema: Schema,
+  valids: fc.Arbitrary<unknown>,
+): fc.Arbitrary<unknown> {
   const resolved = resolve(document, schema);
   const properties = Object.keys(resolved.properties ?? {});
   const mutated =
@@ -169,7 +177,7 @@ function invalidBody(document: OpenApiDocument, schema: Schema): fc.Arbitrary<un
       ? anyValue()
       : fc
           .tuple(
-            valid(document, resolved),
+            valids,
             fc.constantFrom(...properties, 'unknownField'),
             fc.option(anyValue(), { nil: undefined }),
           )
@@ -216,12 +224,19 @@ export function requestFor(
     ),
   );
   const content = operation.requestBody?.content['application/json'];
+  // The example is a body the gateway accepts (known products, a real card number); generated
+  // ones mostly name unknown products.
+  const valids = content
+    ? content.example === undefined
+      ? valid(document, content.schema)
+      : fc.oneof(fc.constant(content.example), valid(document, content.schema))
+    : fc.constant(undefined);
   const body: fc.Arbitrary<string | undefined> = content
     ? fc.oneof(
-        { weight: 3, arbitrary: valid(document, content.schema).map((v) => JSON.stringify(v)) },
+        { weight: 3, arbitrary: valids.map((v) => JSON.stringify(v)) },
         {
           weight: 2,
-          arbitrary: invalidBody(document, content.schema).map((v) => JSON.stringify(v)),
+          arbitrary: invalidBody(document, content.schema, valids).map((v) => JSON.stringify(v)),
         },
         { weight: 1, arbitrary: bodyText() },
         { weight: 1, arbitrary: fc.constant(undefined) },

@@ -8,7 +8,7 @@ const groupId = {
   in: 'path',
   required: true,
   description: 'The consumer group id, e.g. `payment-service`',
-  schema: { type: 'string', minLength: 1, maxLength: 255 },
+  schema: { type: 'string', minLength: 1, maxLength: 255, example: 'payment-service' },
 };
 
 /** The schemas of the pause, resume and reset endpoints (merged into openapi.ts). */

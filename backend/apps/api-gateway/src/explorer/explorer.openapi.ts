@@ -275,7 +275,14 @@ export const explorerPaths: Record<string, Record<string, unknown>> = {
     get: {
       tags,
       summary: 'A group: members, assignment, offsets and lag, lag history, rebalances',
-      parameters: [{ name: 'id', in: 'path', required: true, schema: string }],
+      parameters: [
+        {
+          name: 'id',
+          in: 'path',
+          required: true,
+          schema: { ...string, example: 'payment-service' },
+        },
+      ],
       responses: {
         200: { description: 'Group', ...json(ref('GroupDetail')) },
         404: error('No such group (`unknown_group`)'),

@@ -269,7 +269,9 @@ const paths: Record<string, Record<string, unknown>> = {
     get: {
       tags: ['products'],
       summary: 'One product',
-      parameters: [{ name: 'id', in: 'path', required: true, schema: string }],
+      parameters: [
+        { name: 'id', in: 'path', required: true, schema: { ...string, example: catalog[0]?.id } },
+      ],
       responses: {
         200: { description: 'The product', ...json(ref('Product')) },
         404: error('Unknown'),
