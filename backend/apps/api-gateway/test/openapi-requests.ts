@@ -142,7 +142,11 @@ function stringOf(schema: Schema): fc.Arbitrary<string> {
   if (typeof schema.pattern === 'string') {
     return fc
       .stringMatching(new RegExp(schema.pattern))
-      .filter((text) => text.length >= minLength && text.length <= (schema.maxLength ?? 1e6));
+      .filter(
+        (text) =>
+          text.length >= minLength &&
+          (typeof schema.maxLength !== 'number' || text.length <= schema.maxLength),
+      );
   }
   return fc.string({ minLength, maxLength: Math.max(minLength, maxLength) });
 }
