@@ -72,11 +72,19 @@ describe('api-gateway: the OpenAPI document is the contract (real broker)', () =
         const dataDir = await mkdtemp(join(tmpdir(), 'kafkadog-contract-'));
         const basePort = await findFreeBasePort({ from: 39200 });
         const { KAFKA_BROKERS: _shared, ...env } = process.env;
-        return ensureCluster({ basePort, dataDir, nodes: 1, logger: silentLogger, env });
+        const started = await ensureCluster({
+          basePort,
+          dataDir,
+          nodes: 1,
+          logger: silentLogger,
+          env,
+        });
+        // Set at once: a failed build must not leave the broker running.
+        stopBroker = () => started.stop({ wipe: true });
+        return started;
       })(),
       buildGateway(),
     ]);
-    stopBroker = () => cluster.stop({ wipe: true });
     brokers = cluster.brokers;
     await ensureTopics(brokers);
     gateway = await startGateway(brokers, {
@@ -96,9 +104,13 @@ describe('api-gateway: the OpenAPI document is the contract (real broker)', () =
   }, 240_000);
 
   afterAll(async () => {
-    await offsets?.close(true);
-    await gateway?.stop('SIGTERM');
-    await stopBroker();
+    try {
+      await offsets?.close(true).catch(() => {});
+      // Its broker is wiped next: the gateway has nothing to save.
+      await gateway?.stop('SIGKILL');
+    } finally {
+      await stopBroker();
+    }
   });
 
   async function send(request: GeneratedRequest): Promise<Answer> {
