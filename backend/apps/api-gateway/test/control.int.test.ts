@@ -214,4 +214,22 @@ describe('api-gateway consumer group pause, resume and reset (real broker)', () 
     );
     expect(pauses).toEqual([true, false]);
   });
+
+  // Found by the contract fuzzing: the pause and the resume were written before the topics were
+  // checked, so a refused reset (404) still wrote two records to the control topic.
+  it('refuses a reset with pause of unknown topics before pausing: nothing written', async () => {
+    const untouched = uniqueName('control.untouched');
+    const answer = await reset(untouched, {
+      to: 'earliest',
+      topics: [uniqueName('no.such.topic')],
+      dryRun: false,
+      pause: true,
+    });
+    expect(answer.status).toBe(404);
+    expect(answer.body.error).toBe('unknown_topic');
+    const control = eventsIn(await readTopic(brokers, topics.control.name), (event) => {
+      return event.type === 'GroupPauseSet' && event.data?.groupId === untouched;
+    });
+    expect(control).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@ const groupId = {
   in: 'path',
   required: true,
   description: 'The consumer group id, e.g. `payment-service`',
-  schema: { type: 'string' },
+  schema: { type: 'string', minLength: 1, maxLength: 255, example: 'payment-service' },
 };
 
 /** The schemas of the pause, resume and reset endpoints (merged into openapi.ts). */
@@ -78,6 +78,7 @@ export const controlPaths: Record<string, Record<string, unknown>> = {
       parameters: [groupId],
       responses: {
         202: { description: 'Pause published', ...json(ref('GroupPause')) },
+        400: error('A group id longer than 255 characters'),
         503: error('Kafka did not take the pause'),
       },
     },
@@ -90,6 +91,7 @@ export const controlPaths: Record<string, Record<string, unknown>> = {
       parameters: [groupId],
       responses: {
         202: { description: 'Resume published', ...json(ref('GroupPause')) },
+        400: error('A group id longer than 255 characters'),
         503: error('Kafka did not take the resume'),
       },
     },

@@ -70,6 +70,9 @@ export class GroupResetService {
       return answer(await this.#apply(groupId, topics, request), true);
     }
 
+    // A reset that cannot be done (an unknown topic, a shift without a committed offset) is
+    // refused before the pause: a refused request writes nothing to the control topic.
+    await this.#plan(groupId, topics, request);
     await this.feed.untilCaughtUp();
     // A group the learner paused before stays paused afterwards.
     const pausedHere = !this.control.isPaused(groupId);

@@ -4,7 +4,13 @@ import { parseInput } from '../http/validation.js';
 import type { DeadLetterView, DlqStats } from './dead-letters.js';
 import { DlqService, type Redrive } from './dlq.service.js';
 
-const DlqQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+/** The largest `limit` of GET /dlq. */
+export const MAX_DLQ_PAGE = 1000;
+/** Offsets up to 15 digits: exact as a JavaScript number. */
+export const MAX_DLQ_OFFSET = 999_999_999_999_999;
+const DlqQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_DLQ_PAGE).default(100),
+});
 const Offset = z.object({
   offset: z
     .string()

@@ -160,13 +160,14 @@ const name = {
   schema: { ...string, example: topics.orders.name },
 };
 const unknownTopic = error('Not a topic of the registry (`unknown_topic`)');
+const unavailable = error('Kafka unavailable (`kafka_unavailable`)');
 
 export const explorerPaths: Record<string, Record<string, unknown>> = {
   '/explorer/cluster': {
     get: {
       tags,
       summary: 'The brokers of the cluster',
-      responses: { 200: { description: 'Cluster', ...json(ref('Cluster')) } },
+      responses: { 200: { description: 'Cluster', ...json(ref('Cluster')) }, 503: unavailable },
     },
   },
   '/explorer/topics': {
@@ -178,6 +179,7 @@ export const explorerPaths: Record<string, Record<string, unknown>> = {
           description: 'Topics',
           ...json(object({ topics: array(ref('TopicSummary')) })),
         },
+        503: unavailable,
       },
     },
   },
@@ -189,6 +191,7 @@ export const explorerPaths: Record<string, Record<string, unknown>> = {
       responses: {
         200: { description: 'Topic', ...json(ref('TopicDetail')) },
         404: unknownTopic,
+        503: unavailable,
       },
     },
   },
@@ -202,7 +205,12 @@ export const explorerPaths: Record<string, Record<string, unknown>> = {
         'per partition.',
       parameters: [
         name,
-        { name: 'partition', in: 'query', schema: { ...integer, minimum: 0 } },
+        {
+          name: 'partition',
+          in: 'query',
+          description: "below the topic's partition count (else 400)",
+          schema: { ...integer, minimum: 0 },
+        },
         {
           name: 'from',
           in: 'query',
@@ -213,19 +221,28 @@ export const explorerPaths: Record<string, Record<string, unknown>> = {
           name: 'timestamp',
           in: 'query',
           description: 'with from=timestamp: ISO date or epoch ms',
-          schema: string,
+          schema: { ...string, example: '2025-01-31T10:00:00Z' },
         },
         {
           name: 'limit',
           in: 'query',
           schema: { ...integer, minimum: 1, maximum: MAX_BROWSE_LIMIT, default: 50 },
         },
-        { name: 'key', in: 'query', description: 'only records with this key', schema: string },
+        {
+          name: 'key',
+          in: 'query',
+          description: 'only records with this key',
+          schema: { ...string, minLength: 1, maxLength: 1000 },
+        },
       ],
       responses: {
         200: { description: 'A page', ...json(ref('MessagePage')) },
-        400: error('Invalid query field(s)'),
+        400: error(
+          'Invalid query field(s), a partition the topic does not have, or from=offset ' +
+            '(from=timestamp) without `offset` (`timestamp`)',
+        ),
         404: unknownTopic,
+        503: unavailable,
       },
     },
     post: {
@@ -238,9 +255,9 @@ export const explorerPaths: Record<string, Record<string, unknown>> = {
       },
       responses: {
         201: { description: 'Written', ...json(ref('Produced')) },
-        400: error('Invalid or unknown field(s)'),
+        400: error('Invalid or unknown field(s), or a partition the topic does not have'),
         404: unknownTopic,
-        503: error('Kafka unavailable'),
+        503: unavailable,
       },
     },
   },
@@ -250,6 +267,7 @@ export const explorerPaths: Record<string, Record<string, unknown>> = {
       summary: 'Every consumer group with its members and total lag',
       responses: {
         200: { description: 'Groups', ...json(object({ groups: array(ref('GroupSummary')) })) },
+        503: unavailable,
       },
     },
   },
@@ -257,10 +275,18 @@ export const explorerPaths: Record<string, Record<string, unknown>> = {
     get: {
       tags,
       summary: 'A group: members, assignment, offsets and lag, lag history, rebalances',
-      parameters: [{ name: 'id', in: 'path', required: true, schema: string }],
+      parameters: [
+        {
+          name: 'id',
+          in: 'path',
+          required: true,
+          schema: { ...string, example: 'payment-service' },
+        },
+      ],
       responses: {
         200: { description: 'Group', ...json(ref('GroupDetail')) },
         404: error('No such group (`unknown_group`)'),
+        503: unavailable,
       },
     },
   },

@@ -1,13 +1,16 @@
-import { catalog, topics } from '@kafkadog/contracts';
+import { allTopics, catalog, topics } from '@kafkadog/contracts';
 import { DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
 import { controlPaths, controlSchemas } from '../control/control.openapi.js';
+import { MAX_DLQ_OFFSET, MAX_DLQ_PAGE } from '../dlq/dlq.controller.js';
 import { FaultsUpdate } from '../faults/faults.js';
+import { MAX_ORDERS_PAGE } from '../orders/orders.controller.js';
 import { OrderRequest } from '../orders/order-request.js';
 import { PageviewRequest } from '../pageviews/pageview-request.js';
 import { scenarioPaths, scenarioSchemas } from '../scenarios/scenarios.openapi.js';
 import { systemPaths } from '../system/system.openapi.js';
 import { explorerPaths, explorerSchemas } from '../explorer/explorer.openapi.js';
 import { BODY_LIMIT_BYTES } from './http.config.js';
+import { methodNotAllowedResponse, withCommonResponses } from './openapi-responses.js';
 import {
   error,
   fromZod,
@@ -174,6 +177,17 @@ const schemas: Record<string, Schema> = {
     },
   },
   FaultsUpdate: fromZod(FaultsUpdate),
+  Health: {
+    type: 'object',
+    properties: {
+      status: { ...string, enum: ['ok', 'unavailable'] },
+      checks: {
+        type: 'object',
+        additionalProperties: { ...string, enum: ['up', 'down', 'starting', 'paused'] },
+        example: { kafka: 'up', 'read-model': 'up' },
+      },
+    },
+  },
   ...explorerSchemas,
 };
 
@@ -191,7 +205,8 @@ const paths: Record<string, Record<string, unknown>> = {
           name: 'Idempotency-Key',
           in: 'header',
           required: false,
-          schema: { ...string, maxLength: 255 },
+          description: 'A retry with the same key and body returns the first answer',
+          schema: { ...string, pattern: '^[\\x21-\\x7e]{1,255}$' },
         },
       ],
       requestBody: {
@@ -208,8 +223,7 @@ const paths: Record<string, Record<string, unknown>> = {
           description: 'Placed before with this Idempotency-Key',
           ...json(ref('OrderAccepted')),
         },
-        400: error('Invalid field(s), or a body that is not JSON (`invalid_json`)'),
-        413: error(`Body larger than ${BODY_LIMIT_BYTES} bytes`),
+        400: error('Invalid field(s) or Idempotency-Key (`invalid_request`, with `issues`)'),
         422: error('Unknown product, or an Idempotency-Key reused for a different order'),
         503: error('Kafka unavailable, or the read model still starting (with Idempotency-Key)'),
       },
@@ -218,10 +232,17 @@ const paths: Record<string, Record<string, unknown>> = {
       tags: ['orders'],
       summary: 'Orders, newest first, from the read model',
       parameters: [
-        { name: 'limit', in: 'query', schema: { ...integer, default: 50, maximum: 500 } },
-        { name: 'offset', in: 'query', schema: { ...integer, default: 0 } },
+        {
+          name: 'limit',
+          in: 'query',
+          schema: { ...integer, minimum: 1, maximum: MAX_ORDERS_PAGE, default: 50 },
+        },
+        { name: 'offset', in: 'query', schema: { ...integer, minimum: 0, default: 0 } },
       ],
-      responses: { 200: { description: 'A page', ...json(ref('OrderPage')) } },
+      responses: {
+        200: { description: 'A page', ...json(ref('OrderPage')) },
+        400: error('`limit` or `offset` out of range or not a whole number'),
+      },
     },
   },
   '/orders/{id}': {
@@ -231,7 +252,7 @@ const paths: Record<string, Record<string, unknown>> = {
       parameters: [{ name: 'id', in: 'path', required: true, schema: string }],
       responses: {
         200: { description: 'The order', ...json(ref('Order')) },
-        404: error('Unknown'),
+        404: error('Unknown, or older than the newest orders the gateway keeps'),
       },
     },
   },
@@ -248,7 +269,9 @@ const paths: Record<string, Record<string, unknown>> = {
     get: {
       tags: ['products'],
       summary: 'One product',
-      parameters: [{ name: 'id', in: 'path', required: true, schema: string }],
+      parameters: [
+        { name: 'id', in: 'path', required: true, schema: { ...string, example: catalog[0]?.id } },
+      ],
       responses: {
         200: { description: 'The product', ...json(ref('Product')) },
         404: error('Unknown'),
@@ -268,15 +291,25 @@ const paths: Record<string, Record<string, unknown>> = {
           name: 'topic',
           in: 'query',
           description: 'Only these registry topics (repeatable; internal ones allowed)',
-          schema: { type: 'array', items: string },
+          schema: {
+            type: 'array',
+            minItems: 1,
+            items: { ...string, enum: allTopics.map((topic) => topic.name) },
+          },
           style: 'form',
           explode: true,
         },
-        { name: 'key', in: 'query', description: 'Only records with this key', schema: string },
+        {
+          name: 'key',
+          in: 'query',
+          description: 'Only records with this key',
+          schema: { ...string, minLength: 1, maxLength: 1000 },
+        },
       ],
       responses: {
         200: { description: 'text/event-stream', content: { 'text/event-stream': {} } },
-        400: error('A topic outside the registry'),
+        400: error('A topic outside the registry, or an empty or too long `key`'),
+        503: error('Kafka unavailable: the stream cannot start'),
       },
     },
   },
@@ -295,6 +328,7 @@ const paths: Record<string, Record<string, unknown>> = {
         },
         400: error('Invalid field(s)'),
         422: error('Unknown product'),
+        503: error('Kafka unavailable'),
       },
     },
   },
@@ -320,7 +354,11 @@ const paths: Record<string, Record<string, unknown>> = {
       tags: ['dead letters'],
       summary: 'Dead letters, newest first',
       parameters: [
-        { name: 'limit', in: 'query', schema: { ...integer, default: 100, maximum: 1000 } },
+        {
+          name: 'limit',
+          in: 'query',
+          schema: { ...integer, minimum: 1, maximum: MAX_DLQ_PAGE, default: 100 },
+        },
       ],
       responses: {
         200: {
@@ -330,6 +368,7 @@ const paths: Record<string, Record<string, unknown>> = {
             properties: { total: integer, entries: { type: 'array', items: ref('DeadLetter') } },
           }),
         },
+        400: error('`limit` out of range or not a whole number'),
       },
     },
   },
@@ -337,12 +376,22 @@ const paths: Record<string, Record<string, unknown>> = {
     post: {
       tags: ['dead letters'],
       summary: `Send a dead letter back to ${topics.retry.name} for the group that gave up on it`,
-      parameters: [{ name: 'offset', in: 'path', required: true, schema: integer }],
+      parameters: [
+        {
+          name: 'offset',
+          in: 'path',
+          required: true,
+          description: `An offset of ${topics.dlq.name}`,
+          schema: { ...integer, minimum: 0, maximum: MAX_DLQ_OFFSET },
+        },
+      ],
       responses: {
         202: { description: 'Redriven', ...json({ type: 'object' }) },
+        400: error('Not an offset (a whole number of at most 15 digits)'),
         404: error('No dead letter at this offset'),
         409: error('Redriven already'),
         422: error('The dead letter lacks its group or source headers'),
+        503: error('Kafka unavailable'),
       },
     },
   },
@@ -359,6 +408,7 @@ const paths: Record<string, Record<string, unknown>> = {
       responses: {
         200: { description: 'The switches now', ...json(ref('Faults')) },
         400: error('Invalid or unknown field(s)'),
+        503: error('Kafka unavailable, or the gateway still reading the switches'),
       },
     },
   },
@@ -366,7 +416,13 @@ const paths: Record<string, Record<string, unknown>> = {
     get: {
       tags: ['operations'],
       summary: 'Kafka connection and read model',
-      responses: { 200: { description: 'Healthy' }, 503: { description: 'Not (yet) healthy' } },
+      responses: {
+        200: { description: 'Healthy', ...json(ref('Health')) },
+        503: {
+          description: 'Not (yet) healthy: names the check that is not up',
+          ...json(ref('Health')),
+        },
+      },
     },
   },
   '/metrics': {
@@ -385,14 +441,22 @@ export function openApiDocument(): OpenAPIObject {
     .setTitle('kafkadog API gateway')
     .setDescription(
       'The HTTP door into kafkadog: commands become events on Kafka, queries are answered from ' +
-        'views rebuilt from Kafka. Errors are `{ error, message, issues? }`. A change (POST, PUT) ' +
-        'sent by a browser page of another origin than the dashboard gets 403 `forbidden_origin`.',
+        'views rebuilt from Kafka. Errors are `{ error, message, issues? }`; a 400 names each ' +
+        'bad field in `issues`. Every POST and PUT may also answer 400 `invalid_json`, 403 ' +
+        '`forbidden_origin` (sent by a browser page of another origin than the dashboard) and ' +
+        `413 \`payload_too_large\` (a body over ${BODY_LIMIT_BYTES} bytes). A method that a path ` +
+        'does not have is 405 `method_not_allowed` with an `Allow` header ' +
+        '(`#/components/responses/MethodNotAllowed`); an unknown path is 404. While the gateway ' +
+        'starts (it waits for Kafka, then reads its topics), every request gets 503 `starting`.',
     )
     .setVersion('1')
     .build();
   return {
     ...info,
-    paths: { ...paths, ...systemPaths, ...controlPaths, ...scenarioPaths },
-    components: { schemas: { ...schemas, ...controlSchemas, ...scenarioSchemas } },
+    paths: withCommonResponses({ ...paths, ...systemPaths, ...controlPaths, ...scenarioPaths }),
+    components: {
+      schemas: { ...schemas, ...controlSchemas, ...scenarioSchemas },
+      responses: { MethodNotAllowed: methodNotAllowedResponse },
+    },
   };
 }

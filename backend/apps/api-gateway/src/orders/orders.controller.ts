@@ -6,7 +6,9 @@ import { parseIdempotencyKey } from './order-request.js';
 import { OrdersService } from './orders.service.js';
 import type { OrderPage, OrderStatus, OrderView } from './read-model.js';
 
-const OrdersQuery = pageQuery(50, 500);
+/** The largest `limit` of GET /orders. */
+export const MAX_ORDERS_PAGE = 500;
+const OrdersQuery = pageQuery(50, MAX_ORDERS_PAGE);
 
 @Controller('orders')
 export class OrdersController {
