@@ -1,6 +1,6 @@
 import { ensureCluster, isKafkadogError, type ClusterHandle } from '../kafka/index.js';
 import { buildBackend } from '../lib/build.js';
-import { buildDashboard, hasDashboard } from '../lib/dashboard.js';
+import { buildDashboard } from '../lib/dashboard.js';
 import { startLab } from '../lib/lab.js';
 import { consoleLogger as log, formatDuration, printError, startHeartbeat } from '../lib/log.js';
 import {
@@ -20,7 +20,9 @@ import {
   plannedPorts,
   serviceSpec,
   url,
+  wantsDashboard,
 } from './plan.js';
+import { removeRunfile, writeRunfile } from './runfile.js';
 import { createRegistryTopics } from '../topics/cli.js';
 import { compactLogLine } from './format.js';
 
@@ -53,7 +55,7 @@ export async function main(): Promise<number> {
 
     if (!(await build())) return await shutDown(cluster, supervisor, 1);
     if (stop.requested) return await shutDown(cluster, supervisor);
-    if ((await hasDashboard()) && !(await buildFrontend())) {
+    if ((await wantsDashboard()) && !(await buildFrontend())) {
       return await shutDown(cluster, supervisor, 1);
     }
     if (stop.requested) return await shutDown(cluster, supervisor);
@@ -101,6 +103,15 @@ export async function main(): Promise<number> {
     );
     const running = supervisor;
     const children = runnables.map((r) => ({ runnable: r, child: running.start(r.spec) }));
+    // For `npm run reset`, which stops this run by its pid.
+    if (cluster.dataDir) {
+      await writeRunfile(cluster.dataDir, {
+        kafkadog: 1,
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        services: children.map(({ runnable, child }) => ({ name: runnable.name, pid: child.pid })),
+      });
+    }
 
     const pending = new Set(runnables.map((r) => r.name));
     const stopHeartbeat = startHeartbeat(10_000, (elapsed) => {
@@ -170,6 +181,7 @@ export async function main(): Promise<number> {
         );
       }
     }
+    if (clusterToStop?.dataDir) await removeRunfile(clusterToStop.dataDir).catch(() => undefined);
     if (clusterToStop?.startedByUs) {
       log.info('Stopping Kafka…');
       await clusterToStop.stop();

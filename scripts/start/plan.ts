@@ -38,6 +38,11 @@ export function frontendPort(env: NodeJS.ProcessEnv = process.env): number {
   return port;
 }
 
+/** The dashboard runs unless KAFKADOG_DASHBOARD=0 (the services only: no next build, less memory). */
+export async function wantsDashboard(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  return env.KAFKADOG_DASHBOARD !== '0' && (await hasDashboard());
+}
+
 /** The built services, each with its port and environment, and the dashboard once it exists. */
 export async function plan(brokers: readonly string[], labUrl: string): Promise<Runnable[]> {
   const runnables: Runnable[] = [];
@@ -69,7 +74,7 @@ export async function plan(brokers: readonly string[], labUrl: string): Promise<
       }),
     });
   }
-  if (await hasDashboard()) {
+  if (await wantsDashboard()) {
     const gatewayPort = servicePort('api-gateway');
     runnables.push({
       name: 'dashboard',
@@ -111,7 +116,7 @@ export async function plannedPorts(): Promise<{ name: string; port: number }[]> 
       planned.push({ name: service.name, port: servicePort(service.name) });
     }
   }
-  if (await hasDashboard()) planned.push({ name: 'dashboard', port: frontendPort() });
+  if (await wantsDashboard()) planned.push({ name: 'dashboard', port: frontendPort() });
   return planned;
 }
 
