@@ -50,7 +50,7 @@ export async function callGateway<T>(
 export function describeAnswer(status: number, body: unknown): string {
   const message =
     body && typeof body === 'object' && 'message' in body
-      ? String((body as { message: unknown }).message)
+      ? String(body.message)
       : typeof body === 'string'
         ? body.slice(0, 300)
         : JSON.stringify(body)?.slice(0, 300);

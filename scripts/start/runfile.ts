@@ -27,7 +27,12 @@ export function parseRunfile(json: unknown): Runfile | undefined {
       typeof (s as { name?: unknown }).name === 'string' &&
       isPid((s as { pid?: unknown }).pid),
   );
-  return { kafkadog: 1, pid: file.pid, startedAt: String(file.startedAt ?? ''), services };
+  return {
+    kafkadog: 1,
+    pid: file.pid,
+    startedAt: typeof file.startedAt === 'string' ? file.startedAt : '',
+    services,
+  };
 }
 
 export function runfilePath(dataDir: string): string {
