@@ -1,12 +1,18 @@
 // `npm run reset` next to a running `npm start` with orders in Kafka: it stops npm start and its
-// services by their recorded pids, wipes and restarts the broker, and recreates every registry
+// services by their recorded pids, stops, wipes and restarts the broker, and recreates every registry
 // topic empty with its partitions; `npm start` then runs again on the fresh topics.
 import { allTopics, catalog } from '@kafkadog/contracts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreeBasePort, HOST, silentLogger, stopCluster } from '../../scripts/kafka/index.js';
+import {
+  ensureCluster,
+  findFreeBasePort,
+  HOST,
+  silentLogger,
+  stopCluster,
+} from '../../scripts/kafka/index.js';
 import { isAlive } from '../../scripts/kafka/processes.js';
 import { SERVICES, portVariable } from '../../scripts/lib/services.js';
 import { freePort } from '../../scripts/lib/stack.js';
@@ -36,6 +42,9 @@ beforeAll(async () => {
     KAFKADOG_DASHBOARD: '0',
     KAFKADOG_GATEWAY_URL: gateway,
   };
+  // Started as `npm run kafka:start` would (npm start then uses it): reset stops it as
+  // `npm run kafka:stop` does. Here rather than in the test, whose time it would take half of.
+  await ensureCluster({ dataDir, basePort, logger: silentLogger, env: { ...process.env, ...env } });
 });
 
 afterAll(async () => {
