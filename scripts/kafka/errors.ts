@@ -14,7 +14,10 @@ export type KafkadogErrorCode =
   | 'NOT_OURS'
   | 'UNSAFE_WIPE'
   | 'EXTERNAL_CLUSTER'
-  | 'KAFKA_NOT_RUNNING';
+  | 'KAFKA_NOT_RUNNING'
+  | 'GATEWAY_UNREACHABLE'
+  | 'GATEWAY_REFUSED'
+  | 'WAIT_TIMEOUT';
 
 export interface KafkadogErrorOptions {
   cause?: unknown;

@@ -1,6 +1,6 @@
 import { ensureCluster, isKafkadogError, useCluster, type ClusterHandle } from '../kafka/index.js';
 import { backendWatchProcess, buildBackend } from '../lib/build.js';
-import { buildDashboard, hasDashboard } from '../lib/dashboard.js';
+import { buildDashboard } from '../lib/dashboard.js';
 import { startLab } from '../lib/lab.js';
 import { consoleLogger as log, formatDuration, printError, startHeartbeat } from '../lib/log.js';
 import {
@@ -21,7 +21,9 @@ import {
   plannedPorts,
   serviceSpec,
   url,
+  wantsDashboard,
 } from './plan.js';
+import { removeRunfile, writeRunfile } from './runfile.js';
 import { createRegistryTopics } from '../topics/cli.js';
 import { compactLogLine } from './format.js';
 
@@ -81,7 +83,7 @@ export async function main(
     if (!(await build())) return await shutDown(cluster, supervisor, 1);
     if (stop.requested) return await shutDown(cluster, supervisor);
     // next dev compiles the pages itself, on their first visit.
-    if (mode === 'start' && (await hasDashboard()) && !(await buildFrontend())) {
+    if (mode === 'start' && (await wantsDashboard()) && !(await buildFrontend())) {
       return await shutDown(cluster, supervisor, 1);
     }
     if (stop.requested) return await shutDown(cluster, supervisor);
@@ -131,6 +133,15 @@ export async function main(
     );
     const running = supervisor;
     const children = runnables.map((r) => ({ runnable: r, child: running.start(r.spec) }));
+    // For `npm run reset`, which stops this run by its pid.
+    if (cluster.dataDir) {
+      await writeRunfile(cluster.dataDir, {
+        kafkadog: 1,
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        services: children.map(({ runnable, child }) => ({ name: runnable.name, pid: child.pid })),
+      });
+    }
     if (mode === 'dev') {
       log.info('Watching the sources: tsc -b --watch rebuilds, node --watch restarts a service.');
       running.start(backendWatchProcess());
@@ -207,6 +218,7 @@ export async function main(
         );
       }
     }
+    if (clusterToStop?.dataDir) await removeRunfile(clusterToStop.dataDir).catch(() => undefined);
     if (clusterToStop?.startedByUs) {
       log.info('Stopping Kafka…');
       await clusterToStop.stop();

@@ -67,6 +67,11 @@ export function frontendPort(env: NodeJS.ProcessEnv = process.env): number {
   return port;
 }
 
+/** The dashboard runs unless KAFKADOG_DASHBOARD=0 (the services only: no next build, less memory). */
+export async function wantsDashboard(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  return env.KAFKADOG_DASHBOARD !== '0' && (await hasDashboard());
+}
+
 /**
  * The built services (each instance with its port and environment), and the dashboard once it
  * exists.
@@ -110,7 +115,7 @@ export async function plan(
       });
     }
   }
-  if (await hasDashboard()) {
+  if (await wantsDashboard()) {
     const dashboard = {
       port: dashboardPort,
       host: HOST,
@@ -165,7 +170,7 @@ export async function plannedPorts(
       for (const { name, port } of instancesOf(service, scale)) planned.push({ name, port });
     }
   }
-  if (await hasDashboard()) planned.push({ name: 'dashboard', port: frontendPort() });
+  if (await wantsDashboard()) planned.push({ name: 'dashboard', port: frontendPort() });
   return planned;
 }
 
