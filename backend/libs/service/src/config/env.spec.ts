@@ -1,9 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { baseEnv, ConfigError, kafkaSecurityOf, parseEnv, Port } from './env.js';
+
+/** A directory of this file's own for the CA files, deleted afterwards. */
+const dir = mkdtempSync(join(tmpdir(), 'kafkadog-ca-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('parseEnv', () => {
   it('applies defaults when nothing is set', () => {
@@ -85,7 +89,7 @@ describe('Kafka security settings', () => {
     expect(() => securityOf({ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: missing })).toThrow(
       new RegExp(`KAFKA_TLS_CA_FILE: cannot read ${missing} \\(ENOENT\\)`),
     );
-    const notPem = join(mkdtempSync(join(tmpdir(), 'kafkadog-ca-')), 'ca.pem');
+    const notPem = join(dir, 'not-pem.pem');
     writeFileSync(notPem, 'not a certificate');
     expect(() => securityOf({ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: notPem })).toThrow(
       /KAFKA_TLS_CA_FILE: .* holds no PEM certificate/,
@@ -93,7 +97,7 @@ describe('Kafka security settings', () => {
   });
 
   it('reads TLS with a CA file, and wants KAFKA_TLS=true for one', () => {
-    const ca = join(mkdtempSync(join(tmpdir(), 'kafkadog-ca-')), 'ca.pem');
+    const ca = join(dir, 'ca.pem');
     writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     expect(securityOf({ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: ca }).tls?.ca?.file).toBe(ca);
     expect(securityOf({ KAFKA_TLS: 'true' })).toEqual({ tls: {} });
