@@ -307,10 +307,10 @@ describe('the container stack (docker-compose.yml, docker/)', () => {
 
     it('refuses a query for a metric the code does not serve', async () => {
       const files = broken(({ dashboards }) => {
-        query(dashboards, 2).expr = 'sum by (group) (kafkadog_consumer_group_lag)';
+        query(dashboards, 2).expr = 'sum by (group) (kafkadog_consumer_lag_records)';
       });
       expect(await checkGrafana(files)).toEqual([
-        `kafkadog.json: panel "${panelTitle(2)}" queries kafkadog_consumer_group_lag, which no service serves`,
+        `kafkadog.json: panel "${panelTitle(2)}" queries kafkadog_consumer_lag_records, which no service serves`,
       ]);
     });
 

@@ -1,4 +1,5 @@
-import { topics } from '@kafkadog/contracts';
+import { causedBy, parseEvent, topics } from '@kafkadog/contracts';
+import { createAdmin, createProducer, silentLogger } from '@kafkadog/kafka';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/support/wait.js';
@@ -237,5 +238,52 @@ describe('api-gateway orders (real broker, gateway as its own process)', () => {
     expect(retried.body.orderId).toBe(orderId);
     const written = await readTopic(brokers, ordersTopic);
     expect(eventsIn(written, (event) => event.orderId === orderId)).toHaveLength(1);
+  });
+
+  it("serves on GET /metrics how long orders take to an outcome, and every group's lag", async () => {
+    const placed = await call<{ orderId: string }>(`${gateway.url}/orders`, {
+      method: 'POST',
+      json: validOrder(),
+    });
+    expect(placed.status).toBe(201);
+    const [record] = eventsIn(
+      await readTopic(brokers, ordersTopic),
+      (e) => e.orderId === placed.body.orderId,
+    );
+    const parsed = parseEvent(record!.value, topics.orders);
+    if (!parsed.ok || parsed.event.type !== 'OrderPlaced') throw new Error('no OrderPlaced');
+    const { customerEmail, items, total } = parsed.event.data;
+    // A group with committed offsets and no member: its lag is what is left to read.
+    const groupId = `test.lag.${randomUUID()}`;
+    const admin = createAdmin({ brokers, logger: silentLogger });
+    const producer = createProducer({ brokers, clientId: 'test-metrics', logger: silentLogger });
+    try {
+      await admin.resetGroupOffsets(groupId, [ordersTopic], 'earliest');
+      await producer.publish(
+        causedBy(parsed.event, 'OrderCompleted', { customerEmail, items, total }),
+      );
+    } finally {
+      await Promise.all([admin.close(), producer.close()]);
+    }
+    const ends = await endOffsets(brokers, ordersTopic);
+
+    const metrics = await waitFor(
+      async () => {
+        const text = (await call<string>(`${gateway.url}/metrics`)).body;
+        return /kafkadog_order_latency_seconds_count\{[^}]*outcome="completed"[^}]*\} [1-9]/.test(
+          text,
+        ) && text.includes(`group="${groupId}"`)
+          ? text
+          : undefined;
+      },
+      { what: 'the latency and the lag on GET /metrics', timeoutMs: 20_000 },
+    );
+    for (const [partition, end] of ends.entries()) {
+      const lag = new RegExp(
+        `kafkadog_consumer_group_lag\\{[^}]*group="${groupId}",topic="${ordersTopic}",partition="${partition}"[^}]*\\} (\\d+)`,
+      ).exec(metrics);
+      // Read from earliest: the whole partition is left (others may have written meanwhile).
+      expect(Number(lag?.[1])).toBeGreaterThanOrEqual(Number(end));
+    }
   });
 });

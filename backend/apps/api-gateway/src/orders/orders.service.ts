@@ -124,7 +124,17 @@ export class OrdersService {
   #fold(record: FeedRecord): void {
     const { event } = record;
     if (!event) return;
-    this.#readModel.apply(event, record);
+    const folded = this.#readModel.apply(event, record);
+    // Live outcomes only (not the history read at start): the latency of orders flowing now.
+    if (folded && this.feed.caughtUp && event.orderId && isOutcome(event.type)) {
+      const placedAt = this.#readModel.placedAt(event.orderId);
+      if (placedAt !== undefined) {
+        this.kafka.metrics.orderLatency.observe(
+          { outcome: event.type === 'OrderCompleted' ? 'completed' : 'cancelled' },
+          Math.max(0, record.timestamp - placedAt) / 1000,
+        );
+      }
+    }
     if (event.type === 'OrderPlaced' && event.data.idempotencyKey && event.orderId) {
       this.#keys.remember(event.data.idempotencyKey, {
         orderId: event.orderId,
@@ -132,4 +142,8 @@ export class OrdersService {
       });
     }
   }
+}
+
+function isOutcome(type: string): boolean {
+  return type === 'OrderCompleted' || type === 'OrderCancelled';
 }

@@ -175,6 +175,14 @@ export class OrderReadModel {
     return draft;
   }
 
+  /** When the order's OrderPlaced was written (its record's timestamp, epoch ms). */
+  placedAt(orderId: string): number | undefined {
+    const entry = this.#orders
+      .get(orderId)
+      ?.timeline.find((e) => e.kind === 'event' && e.type === 'OrderPlaced');
+    return entry ? Date.parse(entry.timestamp) : undefined;
+  }
+
   get(orderId: string): OrderView | undefined {
     const draft = this.#orders.get(orderId);
     return draft?.placed ? toView(draft) : undefined;

@@ -1,4 +1,4 @@
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 type CounterOf<L extends string> = Counter<L>;
 
@@ -19,6 +19,39 @@ export interface KafkaMetrics {
   readonly duplicatesSuppressed: CounterOf<'topic' | 'group'>;
   /** Orders whose state was deleted after the grace period (tombstones written). */
   readonly stateRetired: CounterOf<'group'>;
+  /**
+   * Records between each group's committed offset and the log end, per partition, as last
+   * sampled (the gateway samples every group every 2 s; other services leave it empty).
+   */
+  readonly groupLag: Gauge<'group' | 'topic' | 'partition'>;
+  /**
+   * From an order's OrderPlaced to its outcome, by the two records' timestamps (the gateway
+   * observes each order it sees completed or cancelled live; other services leave it empty).
+   */
+  readonly orderLatency: Histogram<'outcome'>;
+}
+
+function gauge<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+): Gauge<L> {
+  const existing = registry.getSingleMetric(name);
+  if (existing) return existing as Gauge<L>;
+  return new Gauge({ name, help, labelNames, registers: [registry] });
+}
+
+function histogram<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  buckets: number[],
+): Histogram<L> {
+  const existing = registry.getSingleMetric(name);
+  if (existing) return existing as Histogram<L>;
+  return new Histogram({ name, help, labelNames, buckets, registers: [registry] });
 }
 
 function counter<L extends string>(
@@ -75,6 +108,19 @@ export function createKafkaMetrics(registry: Registry = new Registry()): KafkaMe
       'kafkadog_state_retired_total',
       'Orders whose state was deleted after ORDER_STATE_GRACE_MS without a change (tombstones)',
       ['group'],
+    ),
+    groupLag: gauge(
+      registry,
+      'kafkadog_consumer_group_lag',
+      "Records between a consumer group's committed offset and the log end, as last sampled",
+      ['group', 'topic', 'partition'],
+    ),
+    orderLatency: histogram(
+      registry,
+      'kafkadog_order_latency_seconds',
+      'From OrderPlaced to the order outcome, by record timestamps',
+      ['outcome'],
+      [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     ),
   };
 }

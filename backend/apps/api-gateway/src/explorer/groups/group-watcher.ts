@@ -60,6 +60,14 @@ export class GroupWatcher implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   record(at: Date, samples: readonly GroupSample[]): void {
+    // GET /metrics: the lag of every group as sampled now (a group gone is gone from it too).
+    const { groupLag } = this.kafka.metrics;
+    groupLag.reset();
+    for (const sample of samples) {
+      for (const { topic, partition, lag } of sample.offsets) {
+        groupLag.set({ group: sample.groupId, topic, partition: String(partition) }, lag);
+      }
+    }
     for (const sample of samples) {
       let history = this.#histories.get(sample.groupId);
       if (!history) {
