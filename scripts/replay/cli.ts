@@ -1,5 +1,8 @@
 import { topics } from '@kafkadog/contracts';
 import { isKafkadogError, KafkadogError } from '../kafka/errors.js';
+import { isAlive } from '../kafka/processes.js';
+import { resolveSettings } from '../kafka/index.js';
+import { runningServiceUrls } from '../start/runfile.js';
 import { consoleLogger as log, formatDuration, printError } from '../lib/log.js';
 import { callGateway, describeAnswer } from '../ops/gateway.js';
 import { onInterrupt } from '../ops/interrupt.js';
@@ -241,7 +244,10 @@ class Gateway {
     const down = health.services.filter((s) => s.status !== 'up').map((s) => s.name);
     if (down.length > 0)
       log.warn(`Not up: ${down.join(', ')}: their groups cannot read again until they run.`);
-    return health.services.map((s) => s.url);
+    // The gateway lists one instance per service; `npm start -- --scale` runs more, and each
+    // counts the duplicates of the partitions it holds.
+    const local = await runningServiceUrls(resolveSettings().dataDir, isAlive).catch(() => []);
+    return [...new Set([...health.services.map((s) => s.url), ...local])];
   }
 
   async group(id: string): Promise<GroupOffsets> {

@@ -1,4 +1,10 @@
-import { ensureCluster, isKafkadogError, useCluster, type ClusterHandle } from '../kafka/index.js';
+import {
+  ensureCluster,
+  HOST,
+  isKafkadogError,
+  useCluster,
+  type ClusterHandle,
+} from '../kafka/index.js';
 import { backendWatchProcess, buildBackend } from '../lib/build.js';
 import { buildDashboard } from '../lib/dashboard.js';
 import { startLab } from '../lib/lab.js';
@@ -139,7 +145,11 @@ export async function main(
         kafkadog: 1,
         pid: process.pid,
         startedAt: new Date().toISOString(),
-        services: children.map(({ runnable, child }) => ({ name: runnable.name, pid: child.pid })),
+        services: children.map(({ runnable, child }) => ({
+          name: runnable.name,
+          pid: child.pid,
+          ...(runnable.name === 'dashboard' ? {} : { url: `http://${HOST}:${runnable.port}` }),
+        })),
       });
     }
     if (mode === 'dev') {

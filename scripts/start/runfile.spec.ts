@@ -1,5 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isServiceCommand, isStartCommand, parseRunfile } from './runfile.js';
+import {
+  isServiceCommand,
+  isStartCommand,
+  parseRunfile,
+  runningServiceUrls,
+  writeRunfile,
+} from './runfile.js';
 
 describe('the start runfile', () => {
   it('reads what npm start wrote, and nothing else', () => {
@@ -30,5 +39,29 @@ describe('the start runfile', () => {
     expect(isStartCommand(['/usr/bin/node', 'scripts/start.tsx'])).toBe(false);
     expect(isServiceCommand(['/usr/bin/node', 'dist/main.js'])).toBe(true);
     expect(isServiceCommand(['/usr/bin/java', 'kafka.Kafka'])).toBe(false);
+  });
+
+  it('gives the URL of every instance a running npm start started, none once it is gone', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kafkadog-runfile-'));
+    try {
+      expect(await runningServiceUrls(dir, () => Promise.resolve(true))).toEqual([]);
+      await writeRunfile(dir, {
+        kafkadog: 1,
+        pid: 100,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        services: [
+          { name: 'payment-service', pid: 101, url: 'http://127.0.0.1:3003' },
+          { name: 'payment-service#2', pid: 102, url: 'http://127.0.0.1:3013' },
+          { name: 'dashboard', pid: 103 },
+        ],
+      });
+      expect(await runningServiceUrls(dir, (pid) => Promise.resolve(pid === 100))).toEqual([
+        'http://127.0.0.1:3003',
+        'http://127.0.0.1:3013',
+      ]);
+      expect(await runningServiceUrls(dir, () => Promise.resolve(false))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,7 +11,8 @@ export interface Runfile {
   /** The node process that runs scripts/start.ts. */
   readonly pid: number;
   readonly startedAt: string;
-  readonly services: readonly { name: string; pid: number }[];
+  /** Every process it started; a service's `url` is where its /health and /metrics answer. */
+  readonly services: readonly { name: string; pid: number; url?: string }[];
 }
 
 const isPid = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
@@ -21,7 +22,7 @@ export function parseRunfile(json: unknown): Runfile | undefined {
   const file = json as Partial<Record<keyof Runfile, unknown>>;
   if (file.kafkadog !== 1 || !isPid(file.pid) || !Array.isArray(file.services)) return undefined;
   const services = (file.services as unknown[]).filter(
-    (s): s is { name: string; pid: number } =>
+    (s): s is { name: string; pid: number; url?: string } =>
       !!s &&
       typeof s === 'object' &&
       typeof (s as { name?: unknown }).name === 'string' &&
@@ -64,4 +65,17 @@ export function isStartCommand(args: readonly string[]): boolean {
 /** Whether a command line is a built service as npm start runs it (`node dist/main.js`). */
 export function isServiceCommand(args: readonly string[]): boolean {
   return args.length >= 2 && args.at(-1) === 'dist/main.js';
+}
+
+/**
+ * The URLs of the services a running `npm start` started from `dataDir`, every instance of a
+ * scaled service included (the gateway knows only the first of each); empty when none runs.
+ */
+export async function runningServiceUrls(
+  dataDir: string,
+  isAlive: (pid: number) => Promise<boolean>,
+): Promise<string[]> {
+  const runfile = await readRunfile(dataDir);
+  if (!runfile || !(await isAlive(runfile.pid))) return [];
+  return runfile.services.flatMap((service) => (service.url ? [service.url] : []));
 }
