@@ -320,7 +320,13 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
 
     async groupOffsets(groupId, topics = []): Promise<PartitionOffsets[]> {
       return call(`read the offsets of group ${groupId}`, async () => {
-        const [listed] = await client.listConsumerGroupOffsets({ groups: [groupId] });
+        // Stable offsets only: a transaction's offsets become the group's once the coordinator
+        // has written its commit markers, a moment after the producer's commit returned. Until
+        // then the broker answers "unstable" and the client asks again.
+        const [listed] = await client.listConsumerGroupOffsets({
+          groups: [groupId],
+          requireStable: true,
+        });
         const committed = new Map<string, bigint>();
         const partitionsByTopic = new Map<string, Set<number>>();
         const track = (topic: string, partition: number) => {
