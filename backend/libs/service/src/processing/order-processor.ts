@@ -240,6 +240,18 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     }
   }
 
+  /** Writes a batch this processor made itself (timeouts, tombstones), not a consumer's. */
+  function writeOwn(out: BatchOutput): Promise<void> {
+    return writeBatch(out, {
+      producer: clients.producer,
+      signal: abort.signal,
+      logger,
+      groupId,
+      fence: options.fence,
+      transactions,
+    });
+  }
+
   /**
    * Deletes the state of the orders this instance owns that have not changed for the grace
    * period: a tombstone each, written like a batch (in its transaction in exactly-once mode).
@@ -258,14 +270,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
         if (++retired >= MAX_RETIRED_PER_SWEEP) break;
       }
       if (retired === 0) return;
-      await writeBatch(out, {
-        producer: clients.producer,
-        signal: abort.signal,
-        logger,
-        groupId,
-        fence: options.fence,
-        transactions,
-      });
+      await writeOwn(out);
       metrics.stateRetired.inc({ group: groupId }, retired);
       logger.info('state of finished orders deleted (tombstones)', {
         group: groupId,
@@ -407,14 +412,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
         for (const { orderId, inputId, input } of inputs) {
           await decideInto(orderId, inputId, input, undefined, out);
         }
-        await writeBatch(out, {
-          producer: clients.producer,
-          signal: abort.signal,
-          logger,
-          groupId,
-          fence: options.fence,
-          transactions,
-        });
+        await writeOwn(out);
       });
     },
 
