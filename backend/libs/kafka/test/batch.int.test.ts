@@ -18,7 +18,7 @@ describe('a batch at a time', () => {
     for (const close of closers.splice(0).reverse()) await close();
   });
 
-  it('handles what was fetched in order, writes its outputs together and commits once per batch', async () => {
+  it('handles what was fetched in order, writes its outputs together and commits at most once per batch', async () => {
     const specs = await createTestTopics(brokers, 'batch');
     closers.push(() => deleteTestTopics(brokers, specs));
     const producer = createProducer({ brokers, clientId: 'test-batch', logger: memoryLogger() });
@@ -67,5 +67,47 @@ describe('a batch at a time', () => {
       admin.groupOffsets(`none.${groupId}`, [specs.dlq.name]),
     );
     expect(outputs.reduce((sum, row) => sum + Number(row.logEnd), 0)).toBe(events.length);
+  });
+
+  it('commits records that come one at a time at most every 250 ms, and up to the last one', async () => {
+    const specs = await createTestTopics(brokers, 'commit-interval');
+    closers.push(() => deleteTestTopics(brokers, specs));
+    const producer = createProducer({ brokers, clientId: 'test-commits', logger: memoryLogger() });
+    closers.push(() => producer.close());
+    let handled = 0;
+    const groupId = `commit-interval.${Date.now()}`;
+    const consumer = createEventConsumer({
+      brokers,
+      groupId,
+      topics: [specs.orders],
+      producer,
+      retry: false,
+      dlqTopic: specs.dlq.name,
+      retryTopic: specs.retry.name,
+      logger: memoryLogger(),
+      handler: () => {
+        handled++;
+      },
+    });
+    await consumer.start();
+    closers.push(() => consumer.close());
+
+    // 40 records, each produced once the one before was handled: 40 batches of one.
+    const started = Date.now();
+    for (let n = 1; n <= 40; n++) {
+      await producer.publish(orderPlaced(), { topic: specs.orders.name });
+      await waitFor(() => handled === n, { what: `record ${n} handled` });
+    }
+    const seconds = (Date.now() - started) / 1000;
+    await waitFor(
+      async () =>
+        (
+          await withAdmin(brokers, (admin) => admin.groupOffsets(groupId, [specs.orders.name]))
+        ).every((row) => row.committed === row.logEnd),
+      { what: 'every partition committed to its end' },
+    );
+    expect(consumer.stats().records).toBe(40);
+    expect(consumer.stats().commits).toBeLessThanOrEqual(Math.ceil(seconds / 0.25) + 2);
+    expect(consumer.stats().commits).toBeLessThan(40);
   });
 });

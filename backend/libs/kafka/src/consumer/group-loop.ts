@@ -14,6 +14,7 @@ import { copartitionedAssigner } from '../group/assignor.js';
 import { fromMessage, type ConsumedRecord } from '../records/index.js';
 import { isAbortError, retry } from '../retry/backoff.js';
 import { consumedOffsets, type ConsumedOffsets } from '../transactions/index.js';
+import { PeriodicCommits } from './commits.js';
 import type { ConsumerStats, GroupTuning } from './types.js';
 
 type ClientMessage = Message<Buffer, Buffer, string, Buffer>;
@@ -49,19 +50,30 @@ export interface GroupLoopOptions extends GroupTuning {
 // A member that dies without leaving (kill -9) keeps its partitions until its session expires:
 // 10 s keeps that pause short while leaving room for GC pauses (the broker's minimum is 6 s).
 // Heartbeats run beside processing, so a slow handler does not expire a session.
-const defaults = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 3_000, maxWaitMs: 1_000 };
+const defaults = {
+  sessionTimeoutMs: 10_000,
+  heartbeatIntervalMs: 3_000,
+  maxWaitMs: 1_000,
+  minBytes: 1,
+};
 /** A batch is what the consumer has fetched, up to this many records and bytes. */
 const MAX_BATCH_RECORDS = 500;
 const MAX_BATCH_BYTES = 1024 * 1024;
+/**
+ * At-least-once: at most one offset commit per this long (see PeriodicCommits). Short enough that
+ * lag shown from committed offsets stays current, long enough that a quiet stack, one record per
+ * batch, does not commit after every record.
+ */
+const COMMIT_INTERVAL_MS = 250;
 // Waits between attempts to reopen a failed stream or to redo a record that could not finish.
 const recoveryBackoff = { baseMs: 500, factor: 2, maxMs: 30_000, jitter: 0.2 };
 
 /**
  * The consumer-group machinery shared by the event consumer and the retry worker: a batch at a
  * time, made of what the consumer has already fetched (never waiting for more), in stream order
- * (so each partition's records are handled in order); one commit per batch, for every partition
- * in it, only after `processBatch` finished; the stream reopened when a rebalance or a broker
- * breaks it.
+ * (so each partition's records are handled in order); offsets committed only after
+ * `processBatch` finished their records, every partition in one request, at most one commit per
+ * COMMIT_INTERVAL_MS; the stream reopened when a rebalance or a broker breaks it.
  */
 export class GroupLoop {
   readonly #options: GroupLoopOptions;
@@ -85,11 +97,12 @@ export class GroupLoop {
       clientId: options.clientId,
       groupId: options.groupId,
       ...clientConnection(options.brokers),
-      // Offsets are committed by hand, one record at a time, after it was processed.
+      // Offsets are committed by hand, after their records were processed.
       autocommit: false,
       sessionTimeout: tuning.sessionTimeoutMs,
       heartbeatInterval: tuning.heartbeatIntervalMs,
       maxWaitTime: tuning.maxWaitMs,
+      minBytes: tuning.minBytes,
       deserializers: { headerKey: stringDeserializer },
       // All events of one order reach one member, from whichever topic (see the assigner).
       partitionAssigner: copartitionedAssigner,
@@ -227,31 +240,25 @@ export class GroupLoop {
   async #drain(stream: ClientStream): Promise<void> {
     let carried: ClientMessage[] = [];
     const batches = batchesOf(stream, this.#abort.signal);
-    // A batch's commit runs while the next batch is processed (commits stay in order, each
-    // after its batch was written): the round trip is off the path of the records behind it.
-    let commits: Promise<void> = Promise.resolve();
-    let failed: { error: unknown } | undefined;
+    // Commits run beside processing, off the path of the records behind them, and at most one
+    // per COMMIT_INTERVAL_MS: each takes the newest finished record of every partition.
+    const commits = new PeriodicCommits<ClientMessage>(
+      (messages) => this.#commit(messages),
+      COMMIT_INTERVAL_MS,
+    );
     try {
       for (;;) {
         const fetched = await batches.next(carried.length);
-        if (failed) throw failed.error;
+        if (commits.failure) throw commits.failure.error;
         if (fetched === undefined || this.#abort.signal.aborted) return;
         const messages = [...carried, ...fetched].filter((m) => !this.#isStale(m, stream));
         const { left, commit } = await this.#handle(messages);
         carried = left;
-        if (commit.length > 0) {
-          commits = commits.then(() =>
-            failed
-              ? undefined
-              : this.#commit(commit).catch((error: unknown) => {
-                  failed ??= { error };
-                }),
-          );
-        }
+        commits.add(commit);
       }
     } finally {
       batches.stop();
-      await commits;
+      await commits.close();
     }
   }
 
@@ -463,6 +470,7 @@ function definedOnly(tuning: GroupTuning): GroupTuning {
       sessionTimeoutMs: tuning.sessionTimeoutMs,
       heartbeatIntervalMs: tuning.heartbeatIntervalMs,
       maxWaitMs: tuning.maxWaitMs,
+      minBytes: tuning.minBytes,
     }).filter(([, value]) => value !== undefined),
   );
 }
