@@ -73,7 +73,7 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     this.#failureRate = config.failureRate;
     this.#publisher = new StockPublisher(
       () => this.#ledger?.stock,
-      (event) => kafka.producer.publish(event),
+      (events) => kafka.producer.sendMany(events.map((event) => kafka.producer.eventRecord(event))),
       kafka.logger,
       () => this.#fence(),
     );

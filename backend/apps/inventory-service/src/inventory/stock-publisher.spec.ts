@@ -10,15 +10,17 @@ function setup(fail = 0) {
   let stock: StockLevels | undefined = { 'sku-gpu': { available: 3, reserved: 0, sold: 0 } };
   let fenced = false;
   const sent: Sent[] = [];
+  const requests: Sent[][] = [];
   let failures = fail;
   let release: (() => void) | undefined;
   let gate: Promise<void> | undefined;
   const publisher = new StockPublisher(
     () => stock,
-    async (event) => {
+    async (events) => {
       if (gate) await gate;
       if (failures-- > 0) throw new Error('broker away');
-      sent.push(event.data);
+      sent.push(...events.map((event) => event.data));
+      requests.push(events.map((event) => event.data));
     },
     silentLogger,
     () => {
@@ -28,6 +30,7 @@ function setup(fail = 0) {
   return {
     publisher,
     sent,
+    requests,
     setStock: (next: StockLevels | undefined) => (stock = next),
     fence: (closed: boolean) => (fenced = closed),
     hold: () => {
@@ -63,6 +66,27 @@ describe('publishing stock changes', () => {
     expect(s.sent.at(-1)).toEqual({ productId: 'sku-gpu', available: 1, reserved: 2, sold: 0 });
   });
 
+  it('publishes every product changed meanwhile in one request', async () => {
+    const s = setup();
+    s.setStock({
+      'sku-gpu': { available: 3, reserved: 0, sold: 0 },
+      'sku-mouse': { available: 9, reserved: 1, sold: 0 },
+      'sku-desk': { available: 4, reserved: 0, sold: 1 },
+    });
+    s.hold();
+    s.publisher.changed(['sku-gpu']);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // its request is on the way
+    s.publisher.changed(['sku-mouse', 'sku-desk']);
+    s.publisher.changed(['sku-gpu']);
+    s.release();
+    await s.publisher.flushed();
+
+    expect(s.requests.map((request) => request.map((data) => data.productId))).toEqual([
+      ['sku-gpu'],
+      ['sku-mouse', 'sku-desk', 'sku-gpu'],
+    ]);
+  });
+
   it('tries a failed publish again until it goes through', async () => {
     const s = setup(1);
     s.publisher.changed(['sku-gpu']);
@@ -77,8 +101,8 @@ describe('while the stock is loading', () => {
     const sent: Sent[] = [];
     const publisher = new StockPublisher(
       () => levels,
-      (event) => {
-        sent.push(event.data);
+      (events) => {
+        sent.push(...events.map((event) => event.data));
         return Promise.resolve();
       },
       silentLogger,

@@ -2,15 +2,17 @@ import { createEvent, type EventOf } from '@kafkadog/contracts';
 import { describeError, isAbortError, retry, sleep, type Logger } from '@kafkadog/kafka';
 import type { StockLevels } from './inventory.decider.js';
 
-export type Publish = (event: EventOf<'StockChanged'>) => Promise<unknown>;
+/** Sends the events together, in one request. */
+export type Publish = (events: EventOf<'StockChanged'>[]) => Promise<unknown>;
 
 /** How often a publish held by the fence looks again. */
 const FENCE_WAIT_MS = 250;
 
 /**
- * Publishes StockChanged (compacted, key productId) for products whose numbers changed, one
- * publish at a time and with the numbers as they are when it is sent, so the latest record of a
- * product is always its latest numbers. Changes that come in while it publishes are coalesced.
+ * Publishes StockChanged (compacted, key productId) for products whose numbers changed: every
+ * changed product at once, in one request, with the numbers as they are when it is sent; one
+ * request at a time, so the latest record of a product is always its latest numbers. Changes that
+ * come in while it publishes go in the next request.
  *
  * The topic is a view for the gateway, not inventory's state: a change that was never published
  * (a crash) is corrected at the next start, which publishes every product once.
@@ -82,23 +84,28 @@ export class StockPublisher {
 
   async #drain(): Promise<void> {
     while (this.#dirty.size > 0) {
-      const [productId] = this.#dirty;
       // Loading (a restart of the service's processing): its start publishes every product.
-      if (productId === undefined || !this.levels()) return;
+      if (!this.levels()) return;
       if (!(await this.#mayPublish())) return;
       // Read after the wait: the numbers as they are now.
       const levels = this.levels();
       if (!levels) return;
-      this.#dirty.delete(productId);
-      const level = levels[productId] ?? { available: 0, reserved: 0, sold: 0 };
+      const productIds = [...this.#dirty];
+      this.#dirty.clear();
+      const events = productIds.map((productId) =>
+        createEvent('StockChanged', {
+          productId,
+          ...(levels[productId] ?? { available: 0, reserved: 0, sold: 0 }),
+        }),
+      );
       try {
-        await retry(() => this.publish(createEvent('StockChanged', { productId, ...level })), {
+        await retry(() => this.publish(events), {
           shouldRetry: () => true,
           signal: this.#abort.signal,
           backoff: { baseMs: 500, factor: 2, maxMs: 10_000, jitter: 0.2 },
           onRetry: ({ attempt, delayMs, error }) =>
             this.logger.warn('could not publish StockChanged; trying again', {
-              productId,
+              products: productIds.join(' '),
               attempt,
               nextInMs: delayMs,
               error: describeError(error),
@@ -107,7 +114,7 @@ export class StockPublisher {
       } catch (error) {
         if (!isAbortError(error)) throw error;
         this.logger.warn('stopped before StockChanged was published; the next start sends it', {
-          productId,
+          products: productIds.join(' '),
         });
         return;
       }
