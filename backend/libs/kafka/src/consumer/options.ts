@@ -55,5 +55,6 @@ export function tuning(options: GroupTuning): GroupTuning {
       ? {}
       : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+    ...(options.minBytes === undefined ? {} : { minBytes: options.minBytes }),
   };
 }

@@ -53,6 +53,12 @@ export interface GroupTuning {
   readonly heartbeatIntervalMs?: number;
   /** How long the broker holds a fetch open while there is nothing to return. */
   readonly maxWaitMs?: number;
+  /**
+   * How many bytes the broker gathers before it answers a fetch, waiting up to `maxWaitMs`;
+   * default 1. For consumers off the orders' path (analytics): records come up to `maxWaitMs`
+   * later, many to a fetch, instead of a fetch for every record.
+   */
+  readonly minBytes?: number;
 }
 
 export interface EventConsumerOptions extends GroupTuning {

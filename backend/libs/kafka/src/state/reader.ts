@@ -39,6 +39,11 @@ export interface ReadLoopOptions {
   readonly done: () => boolean;
   /** How long the broker may hold a fetch open while it has nothing to return. */
   readonly maxWaitMs: number;
+  /**
+   * How many bytes the broker gathers before it answers a fetch, waiting up to `maxWaitMs` for
+   * them; default 1 (answer as soon as anything is there).
+   */
+  readonly minBytes?: number;
   /** Gets the records of one partition, in offset order; one call at a time. */
   readonly deliver: (records: readonly ReadRecord[]) => Promise<void>;
   /** Per partition, the offset not to read beyond (records from it on are left unread). */
@@ -334,7 +339,7 @@ export class TopicReader {
         node,
         topics: request,
         maxWaitTime: options.maxWaitMs,
-        minBytes: 1,
+        minBytes: options.minBytes ?? 1,
         isolationLevel: READ_COMMITTED,
       });
     } catch (error) {

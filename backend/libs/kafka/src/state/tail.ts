@@ -50,6 +50,7 @@ export async function tailTopics(options: TailOptions): Promise<TopicTail> {
       select: () => partitions,
       done: () => false,
       maxWaitMs: options.maxWaitMs ?? 500,
+      ...(options.minBytes === undefined ? {} : { minBytes: options.minBytes }),
       async deliver(records) {
         for (const record of records) {
           try {

@@ -39,6 +39,12 @@ export interface TailOptions {
   readonly logger?: Logger;
   /** How long the broker holds a fetch open while there is nothing new; default 500 ms. */
   readonly maxWaitMs?: number;
+  /**
+   * How many bytes the broker gathers before it answers a fetch (waiting up to `maxWaitMs`);
+   * default 1. A view that may trail the log by `maxWaitMs` then takes many records per fetch
+   * instead of one fetch for every record written.
+   */
+  readonly minBytes?: number;
 }
 
 export interface TopicTail {
