@@ -9,6 +9,7 @@ describe('bench arguments', () => {
       loads: ['fixed', 'max'],
       ratePerSec: 100,
       durationSec: 30,
+      warmUpSec: 20,
       maxDurationSec: 60,
       window: 500,
       via: { fixed: 'http', max: 'kafka' },
@@ -32,11 +33,14 @@ describe('bench arguments', () => {
       '--no-limit',
       '--window',
       '50',
+      '--warm-up',
+      '0',
     ]);
     expect(args).toMatchObject({
       loads: ['fixed'],
       ratePerSec: 20,
       durationSec: 5,
+      warmUpSec: 0,
       window: 50,
       via: { fixed: 'kafka', max: 'kafka' },
       processing: ['at-least-once', 'exactly-once'],
@@ -48,6 +52,7 @@ describe('bench arguments', () => {
     expect(() => parseBenchArgs(['--mode', 'fast'])).toThrow(/--mode must be one of/);
     expect(() => parseBenchArgs(['--rate', '0'])).toThrow(/--rate needs a number > 0/);
     expect(() => parseBenchArgs(['--window', '1.5'])).toThrow(/--window/);
+    expect(() => parseBenchArgs(['--warm-up=-1'])).toThrow(/--warm-up needs a number ≥ 0/);
     expect(() => parseBenchArgs(['--via', 'grpc'])).toThrow(/--via/);
     expect(() => parseBenchArgs(['--bogus'])).toThrow(/--help/);
   });

@@ -15,6 +15,8 @@ export interface BenchArgs {
   readonly loads: readonly Load[];
   readonly ratePerSec: number;
   readonly durationSec: number;
+  /** Seconds at the fixed rate before anything is measured: the broker's and Node's JIT. */
+  readonly warmUpSec: number;
   readonly maxDurationSec: number;
   /** Max throughput: at most this many orders placed and without an outcome at once. */
   readonly window: number;
@@ -41,6 +43,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         mode: { type: 'string', default: 'both' },
         rate: { type: 'string', default: '100' },
         duration: { type: 'string', default: '30' },
+        'warm-up': { type: 'string', default: '20' },
         'max-duration': { type: 'string', default: '60' },
         window: { type: 'string', default: '500' },
         via: { type: 'string' },
@@ -66,6 +69,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     loads: mode === 'both' ? LOADS : [mode],
     ratePerSec: positive(values.rate, '--rate'),
     durationSec: positive(values.duration, '--duration'),
+    warmUpSec: notNegative(values['warm-up'], '--warm-up'),
     maxDurationSec: positive(values['max-duration'], '--max-duration'),
     window: wholeNumber(values.window, '--window'),
     via: via === undefined ? DEFAULT_VIA : { fixed: via, max: via },
@@ -94,6 +98,14 @@ function positive(value: string, option: string): number {
   return number;
 }
 
+function notNegative(value: string, option: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) {
+    throw new KafkadogError('BAD_ARGS', `${option} needs a number ≥ 0 (got "${value}").`);
+  }
+  return number;
+}
+
 function wholeNumber(value: string, option: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) {
     throw new KafkadogError('BAD_ARGS', `${option} needs a whole number ≥ 1 (got "${value}").`);
@@ -113,6 +125,9 @@ then stops everything it started.
                           with at most --window orders in flight (default both)
 --rate N                  orders per second of the fixed rate (default 100)
 --duration S              seconds of the fixed rate (default 30)
+--warm-up S               seconds at the fixed rate before measuring, not counted: a fresh
+                          broker and fresh services spend their first minute compiling
+                          (JIT); 0 skips it (default 20)
 --max-duration S          seconds of maximum throughput (default 60)
 --window K                max throughput: orders placed but without an outcome, at most (default 500)
 --via http|kafka          http: POST /orders to the gateway; kafka: OrderPlaced produced to

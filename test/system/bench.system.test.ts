@@ -35,7 +35,18 @@ describe('npm run bench', () => {
   it('runs both loads and a replay in exactly-once mode and writes latest.json: every order has one outcome', async () => {
     outDir = await mkdtemp(path.join(tmpdir(), 'kafkadog-bench-'));
     const { code, output } = await bench([
-      ...['--rate', '20', '--duration', '3', '--max-duration', '3', '--window', '50'],
+      ...[
+        '--rate',
+        '20',
+        '--duration',
+        '3',
+        '--warm-up',
+        '2',
+        '--max-duration',
+        '3',
+        '--window',
+        '50',
+      ],
       ...['--processing', 'exactly-once', '--no-limit', '--out', outDir],
     ]);
     expect(code, output).toBe(0);
