@@ -4,6 +4,7 @@ import { testBrokers, uniqueName } from '../../../../test/support/kafka.js';
 import { waitFor } from '../../../../test/support/wait.js';
 import { createEventConsumer, type EventConsumer } from '../src/consumer/index.js';
 import { createProducer } from '../src/producer/index.js';
+import { countRecords } from '../src/state/index.js';
 import { createTransactionalProducer } from '../src/transactions/index.js';
 import {
   createTestTopics,
@@ -97,6 +98,64 @@ describe('exactly-once consumer', () => {
     // The offsets went in the transactions: the consumer itself committed none.
     expect(consumer.stats().commits).toBe(0);
     expect(consumer.stats().records).toBe(events.length);
+  });
+
+  it('reads input written in transactions to its log end: no lag of 1 is left behind the commit markers, which countRecords does not count', async () => {
+    const specs = await createTestTopics(brokers, 'markers');
+    closers.push(() => deleteTestTopics(brokers, specs));
+    const upstream = createTransactionalProducer({
+      brokers,
+      clientId: 'markers-upstream',
+      transactionalId: uniqueName('markers-upstream.tx'),
+      logger: memoryLogger(),
+    });
+    closers.push(() => upstream.close());
+    const plain = createProducer({ brokers, clientId: 'markers-plain', logger: memoryLogger() });
+    closers.push(() => plain.close());
+    // Twelve transactions of 50 records: each ends with a commit marker in every partition it
+    // wrote. 600 records are more than one batch (500): the partitions a batch ends with are not
+    // all those whose last record it holds.
+    const events = Array.from({ length: 600 }, () => orderPlaced());
+    for (let n = 0; n < events.length; n += 50) {
+      await upstream.runTransaction(
+        events.slice(n, n + 50).map((e) => plain.eventRecord(e, { topic: specs.orders.name })),
+      );
+    }
+    const ends = await withAdmin(brokers, (admin) =>
+      admin.groupOffsets('none', [specs.orders.name]),
+    );
+    const records = ends.reduce((sum, row) => sum + Number(row.logEnd), 0);
+    expect(records, 'the log holds markers besides the records').toBeGreaterThan(events.length);
+    const ranges = ends.map((row) => ({ ...row, from: 0n, to: BigInt(row.logEnd) }));
+    expect(await countRecords({ brokers, ranges, logger: memoryLogger() })).toBe(events.length);
+
+    const eosGroup = uniqueName('markers.eos');
+    const eos = member('markers-eos', specs, eosGroup, memoryLogger());
+    await eos.start();
+    closers.push(() => eos.close());
+    let handled = 0;
+    const aloGroup = uniqueName('markers.alo');
+    const alo = createEventConsumer({
+      brokers,
+      groupId: aloGroup,
+      topics: [specs.orders],
+      producer: plain,
+      retry: false,
+      dlqTopic: specs.dlq.name,
+      retryTopic: specs.retry.name,
+      logger: memoryLogger(),
+      handler: () => {
+        handled++;
+      },
+    });
+    await alo.start();
+    closers.push(() => alo.close());
+
+    await waitFor(() => eos.stats().records === events.length && handled === events.length, {
+      what: 'every record handled by both groups',
+    });
+    await waitFor(committedAll(eosGroup, specs.orders.name), { what: 'exactly-once at the end' });
+    await waitFor(committedAll(aloGroup, specs.orders.name), { what: 'at-least-once at the end' });
   });
 
   it('fences a member that lost its partitions mid-batch: its outputs are never read', async () => {

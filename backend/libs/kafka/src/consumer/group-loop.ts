@@ -82,6 +82,10 @@ export class GroupLoop {
   // The next offset to process per partition, as far as this instance got: a record the stream
   // hands out again (it rewinds to the committed offset after a rebalance) is only committed.
   readonly #positions = new Map<string, bigint>();
+  // Per partition, its last record this instance finished, and the rebalance count then: a batch
+  // that empties the stream's buffer may commit such a partition past the transaction markers
+  // that followed that record, even when the batch holds no record of it.
+  readonly #finished = new Map<string, { message: ClientMessage; rebalances: number }>();
   #stream: ClientStream | undefined;
   #running: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -242,8 +246,8 @@ export class GroupLoop {
     const batches = batchesOf(stream, this.#abort.signal);
     // Commits run beside processing, off the path of the records behind them, and at most one
     // per COMMIT_INTERVAL_MS: each takes the newest finished record of every partition.
-    const commits = new PeriodicCommits<ClientMessage>(
-      (messages) => this.#commit(messages),
+    const commits = new PeriodicCommits<CommitAt>(
+      (points) => this.#commit(points),
       COMMIT_INTERVAL_MS,
     );
     try {
@@ -251,8 +255,9 @@ export class GroupLoop {
         const fetched = await batches.next(carried.length);
         if (commits.failure) throw commits.failure.error;
         if (fetched === undefined || this.#abort.signal.aborted) return;
-        const messages = [...carried, ...fetched].filter((m) => !this.#isStale(m, stream));
-        const { left, commit } = await this.#handle(messages);
+        const all = [...carried, ...fetched.messages];
+        const messages = all.filter((m) => !this.#isStale(m, stream));
+        const { left, commit } = await this.#handle(messages, this.#ends(fetched, all, messages));
         carried = left;
         commits.add(commit);
       }
@@ -264,11 +269,13 @@ export class GroupLoop {
 
   /**
    * Processes a batch (except the records this instance did already). Returns the records
-   * `processBatch` left for later, and those to commit (the last finished one per partition).
+   * `processBatch` left for later, and where to commit each partition: after its last finished
+   * record, or at `ends` (past trailing transaction markers) when none of its records is left.
    */
   async #handle(
     messages: ClientMessage[],
-  ): Promise<{ left: ClientMessage[]; commit: ClientMessage[] }> {
+    ends: ReadonlyMap<string, bigint>,
+  ): Promise<{ left: ClientMessage[]; commit: CommitAt[] }> {
     if (messages.length === 0) return { left: [], commit: [] };
     const fresh = messages.filter((message) => {
       const position = this.#positions.get(`${message.topic}:${message.partition}`);
@@ -279,7 +286,7 @@ export class GroupLoop {
     if (fresh.length > 0) {
       const records = fresh.map(fromMessage);
       try {
-        done = await this.#process(records, fresh);
+        done = await this.#process(records, fresh, ends);
       } catch (error) {
         if (!isTransactionError(error, 'TRANSACTION_GROUP_STALE')) throw error;
         // Exactly-once: the group moved on while the batch was decided, and the broker refused
@@ -295,25 +302,95 @@ export class GroupLoop {
     const finished = new Set(fresh.slice(0, done));
     const left = fresh.slice(done);
     // Everything before the first record left for later is finished, partition by partition.
-    const blocked = new Set(left.map((m) => `${m.topic}:${m.partition}`));
+    const blocked = new Set(left.map(partitionOf));
     const last = new Map<string, ClientMessage>();
     for (const message of messages) {
-      const key = `${message.topic}:${message.partition}`;
+      const key = partitionOf(message);
       if (blocked.has(key) && !finished.has(message)) continue;
-      if (finished.has(message)) this.#positions.set(key, message.offset + 1n);
+      if (finished.has(message)) {
+        this.#positions.set(key, message.offset + 1n);
+        this.#finished.set(key, { message, rebalances: this.#rebalances });
+      }
       last.set(key, message);
     }
-    return { left, commit: this.#options.transactional ? [] : [...last.values()] };
+    if (this.#options.transactional) return { left, commit: [] };
+    const commit: CommitAt[] = [...last].map(([key, message]) => ({
+      topic: message.topic,
+      partition: message.partition,
+      next: nextOffset(message.offset + 1n, blocked.has(key) ? undefined : ends.get(key)),
+      message,
+    }));
+    // Partitions without a record in this batch, finished earlier, followed only by markers.
+    for (const [key, end] of ends) {
+      const message = this.#finished.get(key)?.message;
+      if (last.has(key) || !message) continue;
+      commit.push({ topic: message.topic, partition: message.partition, next: end, message });
+    }
+    return { left, commit };
+  }
+
+  /**
+   * Where a batch may commit partitions up to, past the transaction markers after their last
+   * records: the stream's next fetch offsets, when the batch emptied its buffer. For a partition
+   * with records in the batch, unless one of them was dropped as stale (it may come again). For
+   * one without, only if this instance finished its records up to there with no rebalance since.
+   */
+  #ends(
+    fetched: Fetched,
+    all: readonly ClientMessage[],
+    kept: readonly ClientMessage[],
+  ): ReadonlyMap<string, bigint> {
+    const ends = new Map<string, bigint>();
+    if (!fetched.drainedTo) return ends;
+    const keptSet = new Set(kept);
+    const inBatch = new Set(all.map(partitionOf));
+    const dropped = new Set(all.filter((m) => !keptSet.has(m)).map(partitionOf));
+    for (const [key, end] of fetched.drainedTo) {
+      if (dropped.has(key)) continue;
+      if (inBatch.has(key)) {
+        ends.set(key, end);
+        continue;
+      }
+      const finished = this.#finished.get(key);
+      if (
+        finished &&
+        finished.rebalances === this.#rebalances &&
+        generationOf(finished.message) === this.#client.generationId &&
+        this.#isAssigned(finished.message.topic, finished.message.partition) &&
+        end > finished.message.offset + 1n
+      ) {
+        ends.set(key, end);
+      }
+    }
+    return ends;
   }
 
   /** Runs `processBatch` until it finishes (or the loop closes, or the group moved on). */
-  #process(records: ConsumedRecord[], fresh: ClientMessage[]): Promise<number> {
+  #process(
+    records: ConsumedRecord[],
+    fresh: ClientMessage[],
+    ends: ReadonlyMap<string, bigint>,
+  ): Promise<number> {
     return retry(
       () => {
         this.#options.fence?.();
-        return this.#options.processBatch(records, this.#abort.signal, (count) =>
-          consumedOffsets(fresh.slice(0, count)),
-        );
+        return this.#options.processBatch(records, this.#abort.signal, (count) => {
+          const consumed = consumedOffsets(fresh.slice(0, count));
+          const blocked = new Set(fresh.slice(count).map(partitionOf));
+          const offsets = consumed.offsets.map((entry) => {
+            const key = `${entry.topic}:${entry.partition}`;
+            const end = blocked.has(key) ? undefined : ends.get(key);
+            return { ...entry, offset: nextOffset(entry.offset, end) };
+          });
+          // Partitions without a record in this batch, finished earlier, followed only by markers.
+          const inBatch = new Set(fresh.map(partitionOf));
+          for (const [key, end] of ends) {
+            const message = this.#finished.get(key)?.message;
+            if (inBatch.has(key) || !message) continue;
+            offsets.push({ topic: message.topic, partition: message.partition, offset: end });
+          }
+          return { ...consumed, offsets };
+        });
       },
       {
         shouldRetry: (error) =>
@@ -357,27 +434,27 @@ export class GroupLoop {
    * The commit goes to the client directly, not through `message.commit()`: that one is queued
    * while the member rejoins and sent afterwards under the new generation, the very case above.
    */
-  async #commit(messages: readonly ClientMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  async #commit(points: readonly CommitAt[]): Promise<void> {
+    if (points.length === 0) return;
     await retry(
       async () => {
-        const owned = messages.filter((message) => !this.#changedHands(message));
-        if (owned.length < messages.length) {
+        const owned = points.filter(({ message }) => !this.#changedHands(message));
+        if (owned.length < points.length) {
           this.#options.logger.info('partition changed hands during processing; not committing', {
             group: this.#options.groupId,
-            partitions: messages
-              .filter((message) => !owned.includes(message))
-              .map((m) => `${m.topic}[${m.partition}]@${m.offset}`)
+            partitions: points
+              .filter((point) => !owned.includes(point))
+              .map(({ topic, partition, next }) => `${topic}[${partition}]@${next}`)
               .join(' '),
           });
         }
         if (owned.length === 0) return;
         await this.#client.commit({
-          offsets: owned.map(({ topic, partition, offset, leaderEpoch }) => ({
+          offsets: owned.map(({ topic, partition, next, message }) => ({
             topic,
             partition,
-            offset: offset + 1n,
-            leaderEpoch,
+            offset: next,
+            leaderEpoch: message.leaderEpoch,
           })),
         });
         this.#commits++;
@@ -391,7 +468,7 @@ export class GroupLoop {
         onRetry: ({ attempt, error }) =>
           this.#options.logger.warn('offset commit failed, trying again', {
             group: this.#options.groupId,
-            partitions: messages.map((m) => `${m.topic}[${m.partition}]@${m.offset}`).join(' '),
+            partitions: points.map((p) => `${p.topic}[${p.partition}]@${p.next}`).join(' '),
             attempt,
             error: describeError(error),
           }),
@@ -450,6 +527,22 @@ export class GroupLoop {
   }
 }
 
+/** Where to commit a partition: the offset after a finished record, and the message it came in. */
+interface CommitAt {
+  readonly topic: string;
+  readonly partition: number;
+  readonly next: bigint;
+  readonly message: ClientMessage;
+}
+
+const partitionOf = (message: Pick<ClientMessage, 'topic' | 'partition'>) =>
+  `${message.topic}:${message.partition}`;
+
+/** The offset after the last finished record, or the drained position past markers after it. */
+function nextOffset(afterLast: bigint, drainedTo: bigint | undefined): bigint {
+  return drainedTo !== undefined && drainedTo > afterLast ? drainedTo : afterLast;
+}
+
 function generationOf(message: ClientMessage): number | undefined {
   const consumer = message.metadata.consumer as { generationId?: unknown } | undefined;
   return typeof consumer?.generationId === 'number' ? consumer.generationId : undefined;
@@ -475,6 +568,19 @@ function definedOnly(tuning: GroupTuning): GroupTuning {
   );
 }
 
+/** A batch of what the stream fetched. */
+interface Fetched {
+  readonly messages: ClientMessage[];
+  /**
+   * Per partition, where the stream's next fetch starts, taken when the batch emptied its buffer
+   * (undefined when the batch was cut short by its caps): every record before it was handed out.
+   * It is past the control records (transaction markers) that end a partition, which are never
+   * handed out: committing it instead of the last record's offset + 1 leaves no lag of 1 behind
+   * each transaction.
+   */
+  readonly drainedTo: ReadonlyMap<string, bigint> | undefined;
+}
+
 /**
  * The records the stream has fetched, a batch at a time: what is buffered now (up to a count and
  * a size), or, when nothing is, the next records to arrive. `undefined` once the stream ended.
@@ -493,18 +599,24 @@ function batchesOf(stream: ClientStream, signal: AbortSignal) {
   stream.on('error', onError);
   signal.addEventListener('abort', onReadable);
   return {
-    async next(already: number): Promise<ClientMessage[] | undefined> {
+    async next(already: number): Promise<Fetched | undefined> {
       for (;;) {
         if (failure) throw failure.error;
         const batch: ClientMessage[] = [];
         let bytes = 0;
+        let drainedTo: Map<string, bigint> | undefined;
         while (already + batch.length < MAX_BATCH_RECORDS && bytes < MAX_BATCH_BYTES) {
           const message = stream.read() as ClientMessage | null;
-          if (message === null) break;
+          if (message === null) {
+            // A fetch response is parsed and buffered in one go: with the buffer empty, the
+            // stream has handed out everything before its next fetch offsets.
+            drainedTo = new Map(stream.offsetsToFetch);
+            break;
+          }
           batch.push(message);
           bytes += (message.value?.length ?? 0) + (message.key?.length ?? 0);
         }
-        if (batch.length > 0 || already > 0) return batch;
+        if (batch.length > 0 || already > 0) return { messages: batch, drainedTo };
         if (stream.readableEnded || stream.destroyed || signal.aborted) return undefined;
         await new Promise<void>((resolve) => {
           wake = resolve;
