@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { duplicatesOf, formatReport, movedRecords, replayHeld } from './summary.js';
 
 describe('movedRecords', () => {
-  it('counts what a reset moves back as replayed, and forward as skipped', () => {
+  it('counts the records a reset moves back over as replayed, and forward over as skipped', () => {
     expect(
       movedRecords([
-        { topic: 'orders.v1', partition: 0, before: '12', after: '0' },
-        { topic: 'orders.v1', partition: 1, before: '15', after: '3' },
-        { topic: 'orders.v1', partition: 2, before: '4', after: '9' },
-        { topic: 'payments.v1', partition: 0, before: null, after: '0' },
+        { topic: 'orders.v1', partition: 0, before: '12', after: '0', records: 12 },
+        // Written in transactions: 15 offsets back, of which 3 are commit markers.
+        { topic: 'payments.v1', partition: 1, before: '15', after: '0', records: 12 },
+        { topic: 'orders.v1', partition: 2, before: '4', after: '9', records: 5 },
+        { topic: 'payments.v1', partition: 0, before: null, after: '0', records: 0 },
       ]),
     ).toEqual({ replayed: 24, skipped: 5 });
   });

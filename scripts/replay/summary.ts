@@ -6,19 +6,20 @@ export interface ResetRow {
   readonly partition: number;
   readonly before: string | null;
   readonly after: string;
+  /** Records between the offsets (transaction markers take offsets but are no records). */
+  readonly records: number;
 }
 
 /** Records the group reads again (moved back) and skips (moved forward) after the reset. */
 export function movedRecords(rows: readonly ResetRow[]): { replayed: number; skipped: number } {
-  let replayed = 0n;
-  let skipped = 0n;
+  let replayed = 0;
+  let skipped = 0;
   for (const row of rows) {
     const before = row.before === null ? BigInt(row.after) : BigInt(row.before);
-    const after = BigInt(row.after);
-    if (after < before) replayed += before - after;
-    else skipped += after - before;
+    if (BigInt(row.after) < before) replayed += row.records;
+    else skipped += row.records;
   }
-  return { replayed: Number(replayed), skipped: Number(skipped) };
+  return { replayed, skipped };
 }
 
 export const DUPLICATES = 'kafkadog_duplicates_suppressed_total';

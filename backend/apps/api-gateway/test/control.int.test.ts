@@ -31,7 +31,13 @@ interface ResetAnswer {
   dryRun: boolean;
   applied: boolean;
   paused?: boolean;
-  partitions: { topic: string; partition: number; before: string | null; after: string }[];
+  partitions: {
+    topic: string;
+    partition: number;
+    before: string | null;
+    after: string;
+    records: number;
+  }[];
   command: string;
 }
 
@@ -124,6 +130,10 @@ describe('api-gateway consumer group pause, resume and reset (real broker)', () 
     expect(
       answer.body.partitions.map((row) => Number(row.before ?? 0)).reduce((a, b) => a + b),
     ).toBe(placed.length);
+    // No transaction wrote here: every offset moved over is a record.
+    expect(answer.body.partitions.map((row) => row.records).reduce((a, b) => a + b)).toBe(
+      placed.length,
+    );
     expect(answer.body.command).toBe(
       `kafka-consumer-groups.sh --bootstrap-server ${brokers.join(',')} --group ${groupId} ` +
         `--reset-offsets --to-earliest --topic ${orders.name} --dry-run`,

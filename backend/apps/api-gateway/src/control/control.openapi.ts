@@ -28,7 +28,7 @@ export const controlSchemas: Record<string, Schema> = {
         type: 'array',
         items: {
           type: 'object',
-          required: ['topic', 'partition', 'before', 'after'],
+          required: ['topic', 'partition', 'before', 'after', 'records'],
           properties: {
             topic: { type: 'string' },
             partition: { type: 'integer' },
@@ -38,6 +38,14 @@ export const controlSchemas: Record<string, Schema> = {
               description: 'Committed offset; null if none',
             },
             after: { type: 'string' },
+            records: {
+              type: 'integer',
+              minimum: 0,
+              description:
+                'Records between the two offsets: read again when moved back, skipped when moved ' +
+                'forward. Fewer than the offsets apart where transactions wrote: each commit ' +
+                'marker takes an offset and is no record.',
+            },
           },
         },
       },

@@ -1,4 +1,5 @@
 import {
+  countRecords,
   describeError,
   KafkadogError,
   sleep,
@@ -17,7 +18,14 @@ export interface ResetResult {
   readonly groupId: string;
   readonly dryRun: boolean;
   readonly applied: boolean;
-  readonly partitions: { topic: string; partition: number; before: string | null; after: string }[];
+  readonly partitions: {
+    topic: string;
+    partition: number;
+    before: string | null;
+    after: string;
+    /** Records between the two offsets: read again (moved back) or skipped (moved forward). */
+    records: number;
+  }[];
   /** With `pause: true`: whether this reset paused the group's consumers (and resumed them). */
   readonly paused?: boolean;
   readonly command: string;
@@ -42,16 +50,23 @@ export class GroupResetService {
   async reset(groupId: string, request: ResetRequest): Promise<ResetResult> {
     const topics = request.topics ?? (await this.#committedTopics(groupId));
     const to = resetTarget(request.to);
-    const answer = (plan: ResetPlanRow[], applied: boolean, paused?: boolean): ResetResult => ({
+    const answer = async (
+      plan: ResetPlanRow[],
+      applied: boolean,
+      paused?: boolean,
+    ): Promise<ResetResult> => ({
       groupId,
       dryRun: request.dryRun,
       applied,
-      partitions: plan.map((row) => ({
-        topic: row.topic,
-        partition: row.partition,
-        before: row.before === null ? null : row.before.toString(),
-        after: row.after.toString(),
-      })),
+      partitions: await Promise.all(
+        plan.map(async (row) => ({
+          topic: row.topic,
+          partition: row.partition,
+          before: row.before === null ? null : row.before.toString(),
+          after: row.after.toString(),
+          records: await this.#recordsBetween(row),
+        })),
+      ),
       ...(paused === undefined ? {} : { paused }),
       command: resetCommand({
         brokers: this.kafka.brokers,
@@ -87,6 +102,23 @@ export class GroupResetService {
     } finally {
       if (pausedHere) await this.#resume(groupId, failed);
     }
+  }
+
+  /**
+   * The records between a partition's offsets before and after: fewer than the offsets apart
+   * where transactions wrote (each commit marker takes an offset, and is no record).
+   */
+  async #recordsBetween(row: ResetPlanRow): Promise<number> {
+    if (row.before === null || row.before === row.after) return 0;
+    const [from, to] = row.after < row.before ? [row.after, row.before] : [row.before, row.after];
+    return this.#admin(() =>
+      countRecords({
+        brokers: this.kafka.brokers,
+        ranges: [{ topic: row.topic, partition: row.partition, from, to }],
+        clientId: 'api-gateway.reset-count',
+        logger: this.kafka.logger,
+      }),
+    );
   }
 
   async #resume(groupId: string, afterFailure: boolean): Promise<void> {
