@@ -110,6 +110,11 @@ export class Given {
     return this;
   }
 
+  recordCount(topic: string, records: number): this {
+    this.facts.push({ kind: 'recordCount', at: this.now, topic, records });
+    return this;
+  }
+
   counter(service: string, name: string, labels: Record<string, string>, value: number): this {
     this.facts.push({ kind: 'counter', at: this.now, service, name, labels, value });
     return this;

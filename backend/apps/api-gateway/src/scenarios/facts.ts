@@ -17,7 +17,8 @@ export type Fact =
   | KafkaFact
   | HealthFact
   | CounterFact
-  | InstanceFact;
+  | InstanceFact
+  | RecordCountFact;
 
 /** Why a record on an event topic could not be read as an event. */
 export type Invalid = 'invalid_json' | 'invalid_event';
@@ -100,6 +101,17 @@ export interface OffsetsFact {
   readonly committed: string | null;
   /** The offset the partition's next record will get. */
   readonly logEnd: string;
+}
+
+/**
+ * How many records ranges of a topic hold, read from Kafka: not their offsets apart, since each
+ * transaction's commit marker takes an offset in every partition it wrote to.
+ */
+export interface RecordCountFact {
+  readonly kind: 'recordCount';
+  readonly at: number;
+  readonly topic: string;
+  readonly records: number;
 }
 
 /** A consumer group's members and what each is assigned, as the admin client read it. */

@@ -2,7 +2,15 @@ import { KafkaClients } from '@kafkadog/service';
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICES_CONFIG, type ServicesConfig } from '../http/services.config.js';
 import { SystemHealthService } from '../system/system-health.service.js';
-import type { CounterFact, GroupFact, HealthFact, LogEndFact, OffsetsFact } from './facts.js';
+import { countRecords } from '@kafkadog/kafka';
+import type {
+  CounterFact,
+  GroupFact,
+  HealthFact,
+  LogEndFact,
+  OffsetsFact,
+  RecordCountFact,
+} from './facts.js';
 import { counterValue } from './prometheus.js';
 
 const HTTP_TIMEOUT_MS = 2_000;
@@ -38,6 +46,25 @@ export class Probes {
       }),
     );
     return facts.flat();
+  }
+
+  /** The records between offsets `from` and `to` (excluded) of partitions of `topic`. */
+  async recordCount(
+    topic: string,
+    ranges: readonly { partition: number; from: string; to: string }[],
+  ): Promise<RecordCountFact> {
+    const records = await countRecords({
+      brokers: this.kafka.brokers,
+      ranges: ranges.map(({ partition, from, to }) => ({
+        topic,
+        partition,
+        from: BigInt(from),
+        to: BigInt(to),
+      })),
+      clientId: 'api-gateway.scenario-count',
+      logger: this.kafka.logger,
+    });
+    return { kind: 'recordCount', at: Date.now(), topic, records };
   }
 
   /** The log end of every partition of `topic`. */

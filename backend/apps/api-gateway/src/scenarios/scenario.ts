@@ -68,6 +68,11 @@ export interface RunContext {
   produceRaw(topic: string, key: string, value: string): Promise<RecordPosition>;
   /** Reads every group's committed offsets on `topic` into the facts. */
   observeGroupOffsets(topic: string): Promise<void>;
+  /** Counts the records (not offsets) between `from` and `to` of partitions of `topic`, as a fact. */
+  observeRecords(
+    topic: string,
+    ranges: readonly { partition: number; from: string; to: string }[],
+  ): Promise<void>;
   /** Reads the log end of every partition of `topic` into the facts. */
   observeLogEnd(topic: string): Promise<void>;
   /** Reads a group's members and assignment into the facts. */

@@ -260,6 +260,8 @@ export class ScenariosService implements BeforeApplicationShutdown {
         ),
       observeGroupOffsets: async (topic) => add(await this.probes.groupOffsets(topic)),
       observeLogEnd: async (topic) => run.add(await this.probes.logEnd(topic)),
+      observeRecords: async (topic, ranges) =>
+        run.add(await this.probes.recordCount(topic, ranges)),
       observeGroup: async (group) => run.add(await this.probes.group(group)),
       observeHealth: async () => add(await this.probes.health()),
       observeCounter: async (service, name, labels) =>

@@ -49,6 +49,26 @@ describe('replay verdict', () => {
     ]);
   });
 
+  it('counts records, not offsets, once the run has counted them (exactly-once: markers take offsets)', () => {
+    // Offsets back by 8, of which 2 are commit markers: 6 records read again.
+    const given = standing()
+      .after(500)
+      .offsets(GROUP, OUTCOMES, 0, '0', '5')
+      .offsets(GROUP, OUTCOMES, 1, '0', '3')
+      .recordCount(OUTCOMES, 6)
+      .after(1_000)
+      .offsets(GROUP, OUTCOMES, 0, '5')
+      .offsets(GROUP, OUTCOMES, 1, '3');
+    expect(failing(replayVerdict(given.counter(GROUP, DUPLICATES, labels, 2 + 6).facts))).toEqual(
+      [],
+    );
+    expect(replayVerdict(given.facts).summary).toMatch(/^6 outcomes replayed/);
+    const offsetsCounted = replayed(standing(), 6);
+    expect(failing(replayVerdict(offsetsCounted.facts))).toEqual([
+      'duplicates suppressed rose by the replayed records',
+    ]);
+  });
+
   it('fails when the replay sent an email again or wrote a second outcome', () => {
     const emailed = replayed(standing()).event(
       topics.notificationState.name,
