@@ -1,3 +1,5 @@
+// From the library's sources, as client.ts: the registry's topics get the same settings.
+import { replicationFor } from '../../backend/libs/kafka/src/admin/replication.js';
 import { nodePorts } from './config.js';
 import { SASL_LISTENER, saslBrokerProperties, type LocalSasl } from './sasl.js';
 
@@ -13,21 +15,6 @@ export interface BrokerPropertiesInput {
   sasl?: LocalSasl | undefined;
 }
 
-export interface ReplicationSettings {
-  replicationFactor: number;
-  minInsyncReplicas: number;
-}
-
-/**
- * RF 3 with min ISR 2 is the production default: one node can die and acks=all writes go on.
- * A single node cannot have more than one replica, and Kafka's internal topics default to RF 3,
- * so without the `=1` overrides the group coordinator never comes up.
- */
-export function replicationFor(nodes: number): ReplicationSettings {
-  const replicationFactor = Math.min(nodes, 3);
-  return { replicationFactor, minInsyncReplicas: replicationFactor >= 3 ? 2 : 1 };
-}
-
 export function controllerQuorumVoters(nodes: number, basePort: number, host: string): string {
   return Array.from({ length: nodes }, (_, i) => {
     const id = i + 1;
@@ -39,6 +26,9 @@ export function controllerQuorumVoters(nodes: number, basePort: number, host: st
 export function brokerProperties(input: BrokerPropertiesInput): [key: string, value: string][] {
   const { nodeId, nodes, basePort, host, logDirs, sasl } = input;
   const ports = nodePorts(basePort, nodeId);
+  // RF 3 with min ISR 2 is the production default: one node can die and acks=all writes go on.
+  // A single node cannot have more than one replica, and Kafka's internal topics default to RF 3,
+  // so without the `=1` overrides the group coordinator never comes up.
   const { replicationFactor: rf, minInsyncReplicas: minIsr } = replicationFor(nodes);
   const client = sasl ? SASL_LISTENER : 'PLAINTEXT';
   const listeners = `${client}://${host}:${ports.client},CONTROLLER://${host}:${ports.controller}`;

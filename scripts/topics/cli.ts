@@ -1,5 +1,5 @@
 import { allTopics } from '@kafkadog/contracts';
-import { createAdmin, silentLogger } from '@kafkadog/kafka';
+import { createAdmin, replicationFor, silentLogger } from '@kafkadog/kafka';
 import { currentBrokers } from '../kafka/brokers.js';
 import { isKafkadogError } from '../kafka/errors.js';
 import { consoleLogger, printError, type Logger } from '../lib/log.js';
@@ -13,7 +13,7 @@ export async function createRegistryTopics(brokers: string[], log: Logger): Prom
   const admin = createAdmin({ brokers, clientId: 'kafkadog-topics', logger: silentLogger });
   try {
     const brokerCount = await admin.brokerCount();
-    const replicationFactor = Math.min(3, brokerCount);
+    const { replicationFactor, minInsyncReplicas } = replicationFor(brokerCount);
     const result = await admin.ensureTopics(allTopics, { replicationFactor });
     const width = Math.max(...allTopics.map((topic) => topic.name.length));
     for (const topic of allTopics) {
@@ -33,7 +33,7 @@ export async function createRegistryTopics(brokers: string[], log: Logger): Prom
     }
     log.info(
       `topics: ${result.created.length} created, ${result.existing.length} already there, ` +
-        `replication factor ${replicationFactor} on ${brokerCount} broker(s)`,
+        `replication factor ${replicationFactor} and min.insync.replicas ${minInsyncReplicas} on ${brokerCount} broker(s)`,
     );
     return result.mismatched.length === 0;
   } finally {

@@ -3,7 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { collectRecords } from '../../../../test/support/collect.js';
 import { testBrokers, uniqueName } from '../../../../test/support/kafka.js';
 import { waitFor } from '../../../../test/support/wait.js';
-import { createAdmin, waitForKafka, type KafkaAdmin } from '../src/admin/index.js';
+import { createAdmin, replicationFor, waitForKafka, type KafkaAdmin } from '../src/admin/index.js';
 import { createEventConsumer, type EventConsumer } from '../src/consumer/index.js';
 import { InMemoryIdempotencyGuard } from '../src/idempotency/index.js';
 import { counterValue, createKafkaMetrics } from '../src/metrics/index.js';
@@ -77,12 +77,33 @@ describe('admin', () => {
 
     const [described] = await admin.describeTopics([spec.name]);
     expect(described!.partitions).toHaveLength(3);
-    expect(described!.configs).toEqual({ 'retention.ms': '7200000' });
-    const replicas = Math.min(3, await admin.brokerCount());
+    const { replicationFactor: replicas, minInsyncReplicas } = replicationFor(
+      await admin.brokerCount(),
+    );
+    expect(described!.configs).toEqual({
+      'retention.ms': '7200000',
+      'min.insync.replicas': String(minInsyncReplicas),
+    });
     for (const partition of described!.partitions) {
       expect(partition.replicas).toHaveLength(replicas);
       expect(partition.leader).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it("sets an existing topic's min.insync.replicas from the replicas it has", async () => {
+    const spec = { ...registry.orders, name: uniqueName('admin.minisr'), configs: {} };
+    topicsToDelete.push(spec.name);
+    // Made by hand with more in-sync replicas required than it has: every acks=all write fails.
+    await admin.ensureTopics([{ ...spec, configs: { 'min.insync.replicas': '4' } }]);
+
+    const result = await admin.ensureTopics([spec]);
+    const [described] = await admin.describeTopics([spec.name]);
+    const replicas = described!.partitions[0]!.replicas.length;
+    const expected = String(replicationFor(replicas).minInsyncReplicas);
+    expect(result.updated).toEqual([
+      { name: spec.name, setting: 'min.insync.replicas', expected, actual: '4' },
+    ]);
+    expect(described!.configs['min.insync.replicas']).toBe(expected);
   });
 
   describe('consumer groups', () => {

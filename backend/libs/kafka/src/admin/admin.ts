@@ -11,6 +11,7 @@ import { describeError, isAuthenticationError, isRetriable, KafkadogError } from
 import { consoleLogger } from '../logger.js';
 import { inspectionCalls } from './inspect.js';
 import { retry } from '../retry/backoff.js';
+import { minInsyncReplicasFor, replicationFor } from './replication.js';
 import {
   planReset,
   type GroupResetTarget,
@@ -85,6 +86,25 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
   async function partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
     const md = await metadata(topics);
     return new Map(topics.map((name) => [name, md.topics.get(name)?.partitionsCount ?? 0]));
+  }
+
+  /** Partition count and replication factor (of its first partition) per topic. */
+  async function topicLayouts(
+    topics: readonly string[],
+  ): Promise<Map<string, { partitions: number; replicas: number }>> {
+    const md = await metadata(topics);
+    return new Map(
+      topics.map((name) => {
+        const topic = md.topics.get(name);
+        return [
+          name,
+          {
+            partitions: topic?.partitionsCount ?? 0,
+            replicas: topic?.partitions[0]?.replicas.length ?? 0,
+          },
+        ];
+      }),
+    );
   }
 
   async function topicConfigs(
@@ -166,7 +186,8 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
       ensureOptions: EnsureTopicsOptions = {},
     ): Promise<EnsureTopicsResult> {
       return call('ensure topics', async () => {
-        const replicas = ensureOptions.replicationFactor ?? Math.min(3, await brokerCount());
+        const replicas =
+          ensureOptions.replicationFactor ?? replicationFor(await brokerCount()).replicationFactor;
         const present = new Set(await client.listTopics());
         const created: TopicSpecLike[] = [];
         const existing: TopicSpecLike[] = [];
@@ -180,7 +201,10 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
               topics: [spec.name],
               partitions: spec.partitions,
               replicas,
-              configs: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+              configs: Object.entries(configsFor(spec, replicas)).map(([name, value]) => ({
+                name,
+                value,
+              })),
             });
             created.push(spec);
             logger.info('topic created', {
@@ -199,12 +223,11 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
         const mismatched: TopicMismatch[] = [];
         const updated: TopicMismatch[] = [];
         if (existing.length > 0) {
-          const counts = await partitionCounts(existing.map((spec) => spec.name));
-          const configs = await allConfigs(
-            existing.filter((spec) => spec.configs).map((spec) => spec.name),
-          );
+          const layouts = await topicLayouts(existing.map((spec) => spec.name));
+          const configs = await allConfigs(existing.map((spec) => spec.name));
           for (const spec of existing) {
-            const actual = counts.get(spec.name) ?? 0;
+            const layout = layouts.get(spec.name);
+            const actual = layout?.partitions ?? 0;
             if (actual !== spec.partitions) {
               mismatched.push({
                 name: spec.name,
@@ -214,7 +237,10 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
               });
             }
             const changes: { name: string; value: string; from: string }[] = [];
-            for (const [setting, expected] of Object.entries(spec.configs ?? {})) {
+            // min.insync.replicas follows the replicas the topic has, not those it would get now:
+            // more than it has would refuse every acks=all write.
+            const expectedConfigs = configsFor(spec, layout?.replicas ?? replicas);
+            for (const [setting, expected] of Object.entries(expectedConfigs)) {
               const value = configs.get(spec.name)?.get(setting) ?? '';
               if (value === expected) continue;
               // Retention, segments and the like are aligned; a cleanup policy is not: turning a
@@ -523,6 +549,17 @@ export function createAdmin(options: AdminOptions): KafkaAdmin {
     }
     return targets;
   }
+}
+
+/**
+ * A topic's configs at creation: its spec's, and min.insync.replicas for its replication factor
+ * (explicit, so that a cluster's own default does not decide what acks=all means).
+ */
+function configsFor(spec: TopicSpecLike, replicationFactor: number): Record<string, string> {
+  return {
+    'min.insync.replicas': String(minInsyncReplicasFor(replicationFactor)),
+    ...spec.configs,
+  };
 }
 
 function groupActive(groupId: string, members?: number, cause?: unknown): KafkadogError {

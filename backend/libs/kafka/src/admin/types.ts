@@ -9,7 +9,10 @@ export interface AdminOptions {
 }
 
 export interface EnsureTopicsOptions {
-  /** Defaults to min(3, number of brokers). */
+  /**
+   * Defaults to min(3, number of brokers). A created topic's min.insync.replicas follows it: 2
+   * with 3 replicas, else 1 (unless its spec sets one).
+   */
   readonly replicationFactor?: number;
 }
 
