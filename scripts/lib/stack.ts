@@ -10,11 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   HOST,
+  brokerAddresses,
   ensureCluster,
   findFreeBasePort,
   isKafkadogError,
+  killNode,
+  nodePorts,
   securityEnv,
   silentLogger,
+  startNode,
   useCluster,
   type ClusterHandle,
 } from '../kafka/index.js';
@@ -42,6 +46,11 @@ function serviceOf(name: ProcessName): ServiceName {
 }
 
 export interface StackOptions {
+  /**
+   * Kafka nodes (each broker and controller; 1 by default). The topics get replication factor
+   * min(3, nodes), and with 3 replicas min.insync.replicas=2, as `npm run topics:create` does.
+   */
+  readonly nodes?: number;
   /** Extra environment for every service, e.g. `{ SAGA_TIMEOUT_MS: '8000' }`. */
   readonly env?: Record<string, string>;
   /** The services to run; all six by default. */
@@ -103,8 +112,14 @@ export interface Stack {
   readonly waitHealthy: (processes?: readonly ProcessName[]) => Promise<void>;
   /** The pid of a process's current run, while it runs. */
   readonly pid: (process: ProcessName) => number | undefined;
-  /** The pid of the broker's JVM, while it runs. */
-  readonly brokerPid: () => number | undefined;
+  /** The pid of a Kafka node's JVM (node 1 by default), while it runs. */
+  readonly brokerPid: (node?: number) => number | undefined;
+  /** Kafka's node ids, 1 to `nodes`. */
+  readonly brokerNodes: readonly number[];
+  /** Crashes one Kafka node (SIGKILL, no controlled shutdown) and waits until it is gone. */
+  readonly killBrokerNode: (node: number) => Promise<void>;
+  /** Starts a killed Kafka node again and waits until the cluster lists it. */
+  readonly startBrokerNode: (node: number) => Promise<void>;
   /** Stops the services and the broker, and deletes the broker's data. */
   readonly stop: () => Promise<void>;
 }
@@ -158,12 +173,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   });
 
+  const nodes = options.nodes ?? 1;
+  const brokerNodes = Array.from({ length: nodes }, (_, i) => i + 1);
   const dataDir = await mkdtemp(join(tmpdir(), 'kafkadog-system-'));
-  const basePort = await findFreeBasePort({ from: 40_000 + 10 * Math.floor(Math.random() * 500) });
-  const brokers = [`${HOST}:${basePort}`];
-  // Free now is not reserved: no two processes get the same port, and none gets the broker's
+  const basePort = await findFreeBasePort({
+    nodes,
+    from: 40_000 + 10 * Math.floor(Math.random() * 500),
+  });
+  const brokers = brokerAddresses(basePort, nodes);
+  // Free now is not reserved: no two processes get the same port, and none gets a broker's
   // (its client port and its controller port next to it, both bound only once it starts).
-  const taken = new Set([basePort, basePort + 1]);
+  const taken = new Set(brokerNodes.flatMap((id) => Object.values(nodePorts(basePort, id))));
   async function newPort(): Promise<number> {
     let port = await freePort();
     while (taken.has(port)) port = await freePort();
@@ -178,14 +198,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const envs = new Map<ProcessName, Record<string, string>>();
   let cluster: ClusterHandle | undefined;
   const healthTimeoutMs = options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+  /** Each node's JVM pid, as its latest start reported it. */
+  const brokerPids = new Map<number, number>();
+  const clusterEnv = () => {
+    // A broker of our own even when KAFKA_BROKERS names one: these tests reset every group.
+    const env = { ...process.env };
+    delete env.KAFKA_BROKERS;
+    return env;
+  };
 
   const url = (name: ProcessName) => `http://${HOST}:${ports.get(name) ?? 0}`;
 
   async function startBroker(): Promise<void> {
-    // A broker of our own even when KAFKA_BROKERS names one: these tests reset every group.
-    const env = { ...process.env };
-    delete env.KAFKA_BROKERS;
-    cluster = await ensureCluster({ basePort, dataDir, nodes: 1, logger: silentLogger, env });
+    cluster = await ensureCluster({
+      basePort,
+      dataDir,
+      nodes,
+      logger: silentLogger,
+      env: clusterEnv(),
+    });
+    for (const node of cluster.result?.nodes ?? []) {
+      if (node.pid !== undefined) brokerPids.set(node.id, node.pid);
+    }
     // Its clients here and in the services log in as this broker wants, not as KAFKA_SASL_* say.
     useCluster(cluster);
     if (!(await createRegistryTopics(cluster.brokers, silentLogger))) {
@@ -372,13 +406,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async stopBroker() {
       await cluster?.stop({ wipe: false });
+      brokerPids.clear();
     },
     waitHealthy: waitAllHealthy,
     pid(name) {
       const child = supervisor.get(name);
       return child && child.exit === undefined ? child.pid : undefined;
     },
-    brokerPid: () => cluster?.result?.nodes[0]?.pid,
+    brokerPid: (node = 1) => brokerPids.get(node),
+    brokerNodes,
+    async killBrokerNode(node) {
+      await killNode(node, { basePort, dataDir, logger: silentLogger, env: clusterEnv() });
+      brokerPids.delete(node);
+    },
+    async startBrokerNode(node) {
+      const result = await startNode(node, {
+        basePort,
+        dataDir,
+        logger: silentLogger,
+        env: clusterEnv(),
+      });
+      const pid = result.nodes.find((status) => status.id === node)?.pid;
+      if (pid !== undefined) brokerPids.set(node, pid);
+    },
     stop,
   };
 }
