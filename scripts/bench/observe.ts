@@ -1,68 +1,56 @@
 import { Headers, topics } from '@kafkadog/contracts';
-import { collectRecords, type CollectedRecord } from '../lib/collect.js';
+import { silentLogger, tailTopics, type ReadRecord } from '@kafkadog/kafka';
 import { HopTracker, type Step } from './hops.js';
 import { OutcomeTracker } from './outcomes.js';
 
 /**
  * Reads orders.v1, the replies on payments.v1 and inventory.v1, and orders.outcome.v1 from their
- * start, as an independent observer (a group of its own that commits nothing), into an
- * OutcomeTracker and a HopTracker. Times are the records' timestamps.
+ * start, as an independent observer (no consumer group, nothing committed), into an
+ * OutcomeTracker and a HopTracker. Times are the records' timestamps. The library's tail rides
+ * out a broker that dies: it finds the partitions' new leaders and reads on from where it was.
  */
 export async function observeOrders(
   brokers: string[],
-  groupPrefix: string,
+  clientId: string,
 ): Promise<{ tracker: OutcomeTracker; hops: HopTracker; close(): Promise<void> }> {
   const tracker = new OutcomeTracker();
   const hops = new HopTracker();
-  const orderId = (record: CollectedRecord) => record.key?.toString('utf8');
-  const handledAt = (record: CollectedRecord) => {
+  const handledAt = (record: ReadRecord) => {
     const value = Number(record.headers[Headers.handledAt]);
     return Number.isFinite(value) && value > 0 ? value : undefined;
   };
   // The replies of payment and inventory, for the breakdown of each order's way.
-  const replies = (topic: string, step: Step, types: readonly string[]) =>
-    collectRecords(brokers, topic, {
-      groupPrefix,
-      keep: false,
-      onRecord: (record) => {
-        const id = orderId(record);
-        if (id && types.includes(record.headers[Headers.eventType] ?? '')) {
-          hops.step(id, step, record.timestamp, handledAt(record));
-        }
-      },
-    });
-  const collectors = await Promise.all([
-    collectRecords(brokers, topics.orders.name, {
-      groupPrefix,
-      keep: false,
-      onRecord: (record) => {
-        const id = orderId(record);
-        if (id && record.headers[Headers.eventType] === 'OrderPlaced') {
-          tracker.placed(id, record.timestamp);
-          hops.placed(id, record.timestamp);
-        }
-      },
-    }),
-    collectRecords(brokers, topics.outcomes.name, {
-      groupPrefix,
-      keep: false,
-      onRecord: (record) => {
-        const id = orderId(record);
-        const type = record.headers[Headers.eventType];
-        if (id && (type === 'OrderCompleted' || type === 'OrderCancelled')) {
-          tracker.outcome(id, type, record.timestamp);
-          hops.step(id, 'saga', record.timestamp, handledAt(record));
-        }
-      },
-    }),
-    replies(topics.payments.name, 'payment', ['PaymentAuthorized', 'PaymentDeclined']),
-    replies(topics.inventory.name, 'inventory', ['InventoryReserved', 'InventoryRejected']),
-  ]);
-  return {
-    tracker,
-    hops,
-    close: async () => {
-      await Promise.all(collectors.map((collector) => collector.close()));
+  const replies: Record<string, { step: Step; types: readonly string[] }> = {
+    [topics.payments.name]: { step: 'payment', types: ['PaymentAuthorized', 'PaymentDeclined'] },
+    [topics.inventory.name]: {
+      step: 'inventory',
+      types: ['InventoryReserved', 'InventoryRejected'],
     },
   };
+  const tail = await tailTopics({
+    brokers,
+    topics: [topics.orders.name, topics.outcomes.name, ...Object.keys(replies)],
+    clientId,
+    logger: silentLogger,
+    maxWaitMs: 200,
+    onRecord: (record) => {
+      const id = record.key;
+      const type = record.headers[Headers.eventType] ?? '';
+      if (!id) return;
+      if (record.topic === topics.orders.name) {
+        if (type !== 'OrderPlaced') return;
+        tracker.placed(id, record.timestamp);
+        hops.placed(id, record.timestamp);
+      } else if (record.topic === topics.outcomes.name) {
+        if (type !== 'OrderCompleted' && type !== 'OrderCancelled') return;
+        tracker.outcome(id, type, record.timestamp);
+        hops.step(id, 'saga', record.timestamp, handledAt(record));
+      } else {
+        const reply = replies[record.topic];
+        if (reply?.types.includes(type))
+          hops.step(id, reply.step, record.timestamp, handledAt(record));
+      }
+    },
+  });
+  return { tracker, hops, close: () => tail.close() };
 }
