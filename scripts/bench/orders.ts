@@ -48,26 +48,78 @@ export interface Placer {
   close(): Promise<void>;
 }
 
-export function httpPlacer(gatewayUrl: string): Placer {
+/**
+ * A placement the gateway did not accept. `reason` is short enough to count by: `HTTP 503
+ * kafka_unavailable`, `ECONNREFUSED` (nothing listens: the gateway is down), `TimeoutError`.
+ */
+export class PlacementFailed extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'PlacementFailed';
+  }
+}
+
+export interface HttpPlacerOptions {
+  /** The body of order n (`orderBody` by default). */
+  readonly body?: (n: number) => OrderBody;
+  /** Gives up on an answer after this long (none by default). */
+  readonly timeoutMs?: number;
+}
+
+export function httpPlacer(gatewayUrl: string, options: HttpPlacerOptions = {}): Placer {
+  const { body = orderBody, timeoutMs } = options;
   const httpMs: number[] = [];
   return {
     httpMs,
     async place(n) {
       const started = performance.now();
-      const response = await fetch(`${gatewayUrl}/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(orderBody(n)),
-      });
-      const text = await response.text();
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(`${gatewayUrl}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body(n)),
+          ...(timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
+        });
+        text = await response.text();
+      } catch (error) {
+        const reason = networkReason(error);
+        throw new PlacementFailed(reason, `POST /orders failed: ${reason}`, { cause: error });
+      }
       httpMs.push(performance.now() - started);
       if (response.status !== 201) {
-        throw new Error(`POST /orders answered ${response.status}: ${text.slice(0, 200)}`);
+        const code = errorCode(text);
+        throw new PlacementFailed(
+          `HTTP ${response.status}${code ? ` ${code}` : ''}`,
+          `POST /orders answered ${response.status}: ${text.slice(0, 200)}`,
+        );
       }
       return (JSON.parse(text) as { orderId: string }).orderId;
     },
     close: () => Promise.resolve(),
   };
+}
+
+/** `ECONNREFUSED`, `ECONNRESET`, `TimeoutError`…: what undici's "fetch failed" hides in its cause. */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  return error instanceof Error ? error.name : 'Error';
+}
+
+/** The gateway's `{ error }` code, when the body is one of its error documents. */
+function errorCode(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    return typeof parsed.error === 'string' ? parsed.error : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -46,4 +46,13 @@ describe('the outcome tracker', () => {
     expect(tracker.hasOutcome('a')).toBe(true);
     expect(tracker.summarize(['z'])).toMatchObject({ placed: 1, lost: 1 });
   });
+
+  it('lists the orders seen on orders.v1 that still wait for an outcome', () => {
+    const tracker = new OutcomeTracker();
+    tracker.placed('a', 1);
+    tracker.placed('b', 2);
+    tracker.outcome('b', 'OrderCompleted', 3);
+    tracker.outcome('c', 'OrderCancelled', 4);
+    expect(tracker.awaiting()).toEqual(['a']);
+  });
 });

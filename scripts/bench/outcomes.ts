@@ -43,6 +43,15 @@ export class OutcomeTracker {
     if (trace.outcomes.length === 1) for (const listener of this.#listeners) listener(orderId);
   }
 
+  /** Orders seen on orders.v1 that have no outcome record yet. */
+  awaiting(): string[] {
+    const ids: string[] = [];
+    for (const [orderId, trace] of this.#orders) {
+      if (trace.placedAt !== undefined && trace.outcomes.length === 0) ids.push(orderId);
+    }
+    return ids;
+  }
+
   hasOutcome(orderId: string): boolean {
     return (this.#orders.get(orderId)?.outcomes.length ?? 0) > 0;
   }
