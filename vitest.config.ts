@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // so tests never need a build first.
 const resolve = { conditions: ['source'] };
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   resolve,
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
@@ -60,17 +60,35 @@ export default defineConfig({
         resolve,
         ssr: { resolve: { conditions: ['source'] } },
         test: {
+          // Faults under load (scripts/faults): a Kafka node killed, services killed at random.
+          // A whole stack per file, one file at a time, after the system tests. Short runs here;
+          // `npm run test:faults` (`--mode faults-long`) runs the long ones.
+          name: 'faults',
+          env: mode === 'faults-long' ? { KAFKADOG_FAULTS: 'long' } : {},
+          include: ['test/faults/**/*.fault.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          globalSetup: ['test/system/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        resolve,
+        ssr: { resolve: { conditions: ['source'] } },
+        test: {
           // Debian's Chromium driving the dashboard of a whole stack (one per file), last.
           name: 'browser',
           include: ['e2e/**/*.e2e.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           globalSetup: ['e2e/global-setup.ts'],
           fileParallelism: false,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           testTimeout: 180_000,
           hookTimeout: 300_000,
         },
       },
     ],
   },
-});
+}));
