@@ -50,13 +50,14 @@ export function brokerKill(options: BrokerKillOptions): (context: FaultContext) 
       `kill -9 Kafka node ${choice.node} (pid ${pid ?? '?'}): it led ${choice.partitions.length} of ${choice.totalPartitions} registry partitions` +
         (choice.groups.length > 0 ? ` and coordinated ${choice.groups.join(', ')}` : ''),
     );
-    await watch(context, 'new leaders for its partitions', async () => {
+    const moved = await watch(context, 'new leaders for its partitions', async () => {
       const health = await partitionHealth(stack.brokers, choice.node);
       return health.ledByNode === 0 && health.leaderless === 0;
     });
-    context.note(
-      `every partition it led has a new leader, ${formatDuration(Date.now() - killedAt)} after the kill`,
-    );
+    if (moved)
+      context.note(
+        `every partition it led has a new leader, ${formatDuration(Date.now() - killedAt)} after the kill`,
+      );
     if (options.restartAtMs === undefined) return;
 
     await context.at(options.restartAtMs);
@@ -66,27 +67,29 @@ export function brokerKill(options: BrokerKillOptions): (context: FaultContext) 
       `Kafka node ${choice.node} started again (listed after ${formatDuration(Date.now() - restartedAt)})`,
     );
     const replicas = Math.min(3, stack.brokerNodes.length);
-    await watch(context, 'every partition in sync again', async () => {
+    const synced = await watch(context, 'every partition in sync again', async () => {
       const health = await partitionHealth(stack.brokers, choice.node);
       return health.isrSizes.every((size) => size === replicas);
     });
-    context.note(
-      `every registry partition has its ${replicas} replicas in sync again, ${formatDuration(Date.now() - restartedAt)} after the restart`,
-    );
+    if (synced)
+      context.note(
+        `every registry partition has its ${replicas} replicas in sync again, ${formatDuration(Date.now() - restartedAt)} after the restart`,
+      );
   };
 }
 
+/** Polls `check` until it holds (true), or fails the run after WATCH_TIMEOUT_MS (false). */
 async function watch(
   context: FaultContext,
   what: string,
   check: () => Promise<boolean>,
-): Promise<void> {
+): Promise<boolean> {
   const deadline = Date.now() + WATCH_TIMEOUT_MS;
   for (;;) {
-    if (await check().catch(() => false)) return;
+    if (await check().catch(() => false)) return true;
     if (Date.now() >= deadline) {
       context.fail(`no ${what} within ${formatDuration(WATCH_TIMEOUT_MS)}`);
-      return;
+      return false;
     }
     await sleep(POLL_MS);
   }

@@ -39,6 +39,7 @@ function report(overrides: Partial<FaultReport> = {}): FaultReport {
       shown: new Map(stock.map((row) => [row.productId, row.available])),
     }),
     stockError: undefined,
+    readError: undefined,
     ...overrides,
   };
 }

@@ -129,6 +129,7 @@ export function failuresOf(report: FaultReport): string[] {
   if (!report.drained) {
     failures.push(`the drain gave up, still waiting for ${report.drainBlocker ?? '?'}`);
   }
+  if (report.readError) failures.push(`the order topics could not be read: ${report.readError}`);
   if (report.stockError) failures.push(`the stock could not be read: ${report.stockError}`);
   for (const row of report.stock) {
     if (row.problems.length > 0)

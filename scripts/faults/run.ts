@@ -91,6 +91,8 @@ export interface FaultReport {
   readonly stock: readonly StockBalanceRow[];
   /** Why the stock could not be read, when it could not. */
   readonly stockError: string | undefined;
+  /** Why the order topics could not be read to their end, when they could not. */
+  readonly readError: string | undefined;
 }
 
 /** Order n's body: the bench's mix, with 1 in 20 paid with the declined card (compensation). */
@@ -226,6 +228,7 @@ export async function runFaultLoad(options: FaultRunOptions): Promise<FaultRepor
           })
         : [],
       stockError: settled.stockError,
+      readError: settled.readError,
     };
   } finally {
     clearInterval(ticker);
@@ -244,6 +247,8 @@ interface Settled {
   readonly outcomes: OutcomeRecord[];
   readonly stock: { rows: StockRow[]; shown: Map<string, number> } | undefined;
   readonly stockError: string | undefined;
+  /** Why orders.v1 or orders.outcome.v1 could not be read to their end (a partition offline). */
+  readonly readError: string | undefined;
 }
 
 const DRAIN_POLL_MS = 500;
@@ -279,7 +284,8 @@ async function drain(input: {
       const unsettled = stock?.rows.filter(
         (row) => row.reserved !== 0 || stock.shown.get(row.productId) !== row.available,
       );
-      if (missing > 0) blocker = `${missing} orders on orders.v1 without an outcome`;
+      if (read.readError) blocker = `the topics to be readable (${read.readError})`;
+      else if (missing > 0) blocker = `${missing} orders on orders.v1 without an outcome`;
       else if (!stock) blocker = `the stock: ${read.stockError ?? 'unread'}`;
       else if (unsettled && unsettled.length > 0) {
         blocker = `the stock of ${unsettled.map((row) => row.productId).join(', ')} (reserved, or the gateway shows another number)`;
@@ -310,40 +316,45 @@ async function totalLag(admin: ReturnType<typeof createAdmin>, atRest: number): 
 /** orders.outcome.v1 first, then orders.v1: no outcome read can lack the order it ends. */
 async function readSettled(stack: Stack): Promise<Omit<Settled, 'drained' | 'blocker'>> {
   const outcomes: OutcomeRecord[] = [];
-  await readToEnd({
-    brokers: stack.brokers,
-    topics: [topics.outcomes.name],
-    clientId: FAULTS_PREFIX,
-    logger: silentLogger,
-    onRecord: (record) => {
-      const parsed = parseEvent(record.value, topics.outcomes);
-      if (!parsed.ok || !parsed.event.orderId) return;
-      const event = parsed.event as EventOf<'OrderCompleted'> | EventOf<'OrderCancelled'>;
-      outcomes.push({
-        orderId: parsed.event.orderId,
-        eventId: event.id,
-        type: event.type,
-        reasons: event.type === 'OrderCancelled' ? event.data.reasons : [],
-      });
-    },
-  });
   const placed: PlacedOrder[] = [];
-  await readToEnd({
-    brokers: stack.brokers,
-    topics: [topics.orders.name],
-    clientId: FAULTS_PREFIX,
-    logger: silentLogger,
-    onRecord: (record) => {
-      const parsed = parseEvent(record.value, topics.orders);
-      if (parsed.ok && parsed.event.type === 'OrderPlaced' && parsed.event.orderId) {
-        placed.push({ orderId: parsed.event.orderId, items: parsed.event.data.items });
-      }
-    },
-  });
+  let readError: string | undefined;
   try {
-    return { placed, outcomes, stock: await readStock(stack), stockError: undefined };
+    await readToEnd({
+      brokers: stack.brokers,
+      topics: [topics.outcomes.name],
+      clientId: FAULTS_PREFIX,
+      logger: silentLogger,
+      onRecord: (record) => {
+        const parsed = parseEvent(record.value, topics.outcomes);
+        if (!parsed.ok || !parsed.event.orderId) return;
+        const event = parsed.event as EventOf<'OrderCompleted'> | EventOf<'OrderCancelled'>;
+        outcomes.push({
+          orderId: parsed.event.orderId,
+          eventId: event.id,
+          type: event.type,
+          reasons: event.type === 'OrderCancelled' ? event.data.reasons : [],
+        });
+      },
+    });
+    await readToEnd({
+      brokers: stack.brokers,
+      topics: [topics.orders.name],
+      clientId: FAULTS_PREFIX,
+      logger: silentLogger,
+      onRecord: (record) => {
+        const parsed = parseEvent(record.value, topics.orders);
+        if (parsed.ok && parsed.event.type === 'OrderPlaced' && parsed.event.orderId) {
+          placed.push({ orderId: parsed.event.orderId, items: parsed.event.data.items });
+        }
+      },
+    });
   } catch (error) {
-    return { placed, outcomes, stock: undefined, stockError: (error as Error).message };
+    readError = (error as Error).message;
+  }
+  try {
+    return { placed, outcomes, stock: await readStock(stack), stockError: undefined, readError };
+  } catch (error) {
+    return { placed, outcomes, stock: undefined, stockError: (error as Error).message, readError };
   }
 }
 
