@@ -30,6 +30,31 @@ describe('the loads', () => {
     expect(progress.placed).toBe(50);
   });
 
+  it('a fixed rate keeps at most maxInFlight placements open, and places them all', async () => {
+    let open = 0;
+    let peak = 0;
+    const placer: Placer = {
+      httpMs: [],
+      place: async (n) => {
+        peak = Math.max(peak, ++open);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        open--;
+        return `order-${n}`;
+      },
+      close: () => Promise.resolve(),
+    };
+    const progress = { placed: 0, failed: 0, inFlight: 0 };
+    const result = await runFixedRate({
+      placer,
+      ratePerSec: 1000,
+      durationMs: 100,
+      progress,
+      maxInFlight: 5,
+    });
+    expect(peak).toBe(5);
+    expect(result.orderIds).toHaveLength(100);
+  });
+
   it('max throughput never has more than the window without an outcome', async () => {
     const tracker = new OutcomeTracker();
     let open = 0;
