@@ -40,6 +40,7 @@ function report(overrides: Partial<FaultReport> = {}): FaultReport {
     }),
     stockError: undefined,
     readError: undefined,
+    traces: [],
     ...overrides,
   };
 }
@@ -98,5 +99,8 @@ describe('the fault report', () => {
     );
     expect(failures).toContain('stock of sku-mouse: 1 still reserved');
     expect(formatReport(bad)).toMatch(/lost\s+1\s+no outcome: b/);
+    expect(
+      formatReport({ ...bad, traces: [{ orderId: 'b', lines: ['orders.v1[0]@7  OrderPlaced'] }] }),
+    ).toContain('trace of b:\n     orders.v1[0]@7  OrderPlaced');
   });
 });

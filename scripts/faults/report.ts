@@ -93,6 +93,12 @@ export function formatReport(report: FaultReport): string {
       ),
     );
   }
+  for (const trace of report.traces) {
+    lines.push(`   trace of ${trace.orderId}:`);
+    lines.push(
+      ...(trace.lines.length > 0 ? trace.lines : ['(nothing)']).map((line) => `     ${line}`),
+    );
+  }
   return lines.join('\n');
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../bench/orders.js';
 import { formatDuration, type Logger } from '../lib/log.js';
 import type { ProcessName, Stack } from '../lib/stack.js';
+import { traceOrders, type OrderTrace } from './trace.js';
 import {
   stockBalance,
   tallyOrders,
@@ -93,6 +94,8 @@ export interface FaultReport {
   readonly stockError: string | undefined;
   /** Why the order topics could not be read to their end, when they could not. */
   readonly readError: string | undefined;
+  /** For a few lost or doubled orders: every record of theirs, and what was logged about them. */
+  readonly traces: readonly OrderTrace[];
 }
 
 /** Order n's body: the bench's mix, with 1 in 20 paid with the declined card (compensation). */
@@ -203,6 +206,10 @@ export async function runFaultLoad(options: FaultRunOptions): Promise<FaultRepor
       placed: settled.placed,
       outcomes: settled.outcomes,
     });
+    const suspects = [...orders.lost, ...orders.neverWritten, ...orders.duplicates];
+    const traces = await traceOrders(stack, suspects).catch((error: unknown) => [
+      { orderId: suspects[0] ?? '', lines: [`could not trace: ${(error as Error).message}`] },
+    ]);
     const completed = settled.outcomes
       .filter((outcome) => outcome.type === 'OrderCompleted')
       .map((outcome) => outcome.orderId);
@@ -229,6 +236,7 @@ export async function runFaultLoad(options: FaultRunOptions): Promise<FaultRepor
         : [],
       stockError: settled.stockError,
       readError: settled.readError,
+      traces,
     };
   } finally {
     clearInterval(ticker);
