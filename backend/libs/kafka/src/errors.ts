@@ -60,6 +60,32 @@ export function isTransactionError(
   );
 }
 
+/**
+ * The codes a group consumer's batch fails with when its membership is in doubt, a closed set
+ * like the transaction codes (see `isGroupError`).
+ */
+export const groupErrorCodes = [
+  // The group moved to a new generation since the batch's stream was opened: the batch is not
+  // written, and the stream is opened again from the group's committed offsets.
+  'GROUP_REBALANCED',
+  // The group coordinator has not answered this member for most of a session: it may have been
+  // dropped (a frozen process, a lost connection). The batch waits until it answers again.
+  'MEMBERSHIP_UNCONFIRMED',
+] as const;
+
+export type GroupErrorCode = (typeof groupErrorCodes)[number];
+
+export function isGroupError(
+  error: unknown,
+  code?: GroupErrorCode,
+): error is KafkadogError & { code: GroupErrorCode } {
+  return (
+    error instanceof KafkadogError &&
+    (groupErrorCodes as readonly string[]).includes(error.code) &&
+    (code === undefined || error.code === code)
+  );
+}
+
 // Node's codes for a peer that is unreachable for now: the same call can work a moment later.
 const transientSystemErrors = new Set([
   'ECONNREFUSED',

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { EventProducer, RawRecord, RecordPosition } from '../producer/index.js';
-import { describeError } from '../errors.js';
+import { describeError, isGroupError } from '../errors.js';
 import { retry } from '../retry/backoff.js';
 import type { ConsumedOffsets, TransactionalProducer } from '../transactions/index.js';
 
@@ -89,7 +89,8 @@ export async function writeBatch(output: BatchOutput, options: WriteBatchOptions
       return options.producer.sendMany(records);
     },
     {
-      shouldRetry: () => true,
+      // A batch the group took away while it was decided is left to the partitions' new owner.
+      shouldRetry: (error) => !isGroupError(error, 'GROUP_REBALANCED'),
       signal: options.signal,
       backoff: writeBackoff,
       onRetry: ({ attempt, delayMs, error }) =>

@@ -23,7 +23,6 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     producer: processing.producer,
     logger: processing.logger,
     groupId,
-    fence: options.fence,
     transactions: options.transactions,
   };
 
@@ -37,7 +36,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     logger: processing.logger,
     ...(options.fence ? { fence: options.fence } : {}),
     transactional: options.transactions !== undefined,
-    processBatch: (records, signal, consumed) =>
+    processBatch: (records, signal, consumed, fence) =>
       scope(async () => {
         const out = new BatchOutput();
         for (const record of records) {
@@ -70,6 +69,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         await writeBatch(out, {
           ...writing,
           signal,
+          fence,
           ...(options.transactions ? { consumed: consumed(records.length) } : {}),
         });
         return records.length;

@@ -8,7 +8,7 @@ import {
 } from '@platformatic/kafka';
 import type { Brokers } from '../brokers.js';
 import { clientConnection } from '../connection/index.js';
-import { describeError, isTransactionError, KafkadogError } from '../errors.js';
+import { describeError, isGroupError, isTransactionError, KafkadogError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { copartitionedAssigner } from '../group/assignor.js';
 import { fromMessage, type ConsumedRecord } from '../records/index.js';
@@ -31,12 +31,15 @@ export interface GroupLoopOptions extends GroupTuning {
    * Does everything a batch of records (in offset order within each partition) needs before
    * their offsets may be committed, and returns how many of them, from the first, it finished;
    * the others come again at the head of the next batch. It throws only when it cannot finish
-   * (an abort on close, a bug): the batch is then not committed and is tried again.
+   * (an abort on close, a bug): the batch is then not committed and is tried again. `fence`
+   * (this option's `fence`, and the loop's check that the member still owns what it fetched) is
+   * to be asked before each attempt to write the batch's outputs.
    */
   readonly processBatch: (
     records: ConsumedRecord[],
     signal: AbortSignal,
     consumed: (count: number) => ConsumedOffsets,
+    fence: () => void,
   ) => Promise<number>;
   /**
    * Exactly-once: `processBatch` commits the offsets in its transaction (from `consumed`), and
@@ -87,6 +90,14 @@ export class GroupLoop {
   // that followed that record, even when the batch holds no record of it.
   readonly #finished = new Map<string, { message: ClientMessage; rebalances: number }>();
   #stream: ClientStream | undefined;
+  /** Wakes the drain loop waiting for records, so that it notices a rebalance at once. */
+  #interruptDrain: (() => void) | undefined;
+  /** The group generation the current stream was opened under. */
+  #streamGeneration: number | undefined;
+  /** When the group coordinator last answered this member (a heartbeat, a join); epoch ms. */
+  #answeredAt = Date.now();
+  readonly #sessionTimeoutMs: number;
+  readonly #heartbeatIntervalMs: number;
   #running: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #records = 0;
@@ -97,6 +108,8 @@ export class GroupLoop {
   constructor(options: GroupLoopOptions) {
     this.#options = options;
     const tuning = { ...defaults, ...definedOnly(options) };
+    this.#sessionTimeoutMs = tuning.sessionTimeoutMs;
+    this.#heartbeatIntervalMs = tuning.heartbeatIntervalMs;
     this.#client = new Consumer({
       clientId: options.clientId,
       groupId: options.groupId,
@@ -161,6 +174,7 @@ export class GroupLoop {
         partitions: [...partitions],
       })),
       running: this.#running !== undefined && !this.#abort.signal.aborted,
+      current: this.#membershipProblem() === undefined,
       records: this.#records,
       commits: this.#commits,
       rebalances: this.#rebalances,
@@ -200,22 +214,37 @@ export class GroupLoop {
       });
     });
     this.#stream = stream;
+    this.#streamGeneration = this.#client.generationId;
     return stream;
   }
 
   async #run(first: ClientStream): Promise<void> {
     let stream = first;
     while (!this.#abort.signal.aborted) {
+      let rebalanced = false;
       try {
         await this.#drain(stream);
       } catch (error) {
         if (this.#abort.signal.aborted) break;
-        this.#options.logger.warn('message stream failed, reopening it', {
-          group: this.#options.groupId,
-          error: describeError(error),
-        });
+        rebalanced = isGroupError(error, 'GROUP_REBALANCED');
+        if (rebalanced) {
+          this.#options.logger.info('the group rebalanced: reading on from its committed offsets', {
+            group: this.#options.groupId,
+            generation: this.#client.generationId,
+          });
+        } else {
+          this.#options.logger.warn('message stream failed, reopening it', {
+            group: this.#options.groupId,
+            error: describeError(error),
+          });
+        }
       }
       if (this.#abort.signal.aborted) break;
+      const previous = stream;
+      // After a rebalance the next stream opens before this one closes: the client drops its
+      // subscription when its last stream closes, and subscribing again would join the group
+      // anew, which starts another rebalance for every member.
+      if (!rebalanced) await previous.close().catch(() => {});
       try {
         stream = await retry(() => this.#open(), {
           shouldRetry: () => true,
@@ -232,6 +261,9 @@ export class GroupLoop {
         this.#restarts++;
       } catch {
         break; // aborted: closing
+      } finally {
+        // A stream left open keeps fetching, and the client refuses to leave the group.
+        await previous.close().catch(() => {});
       }
       if (this.#abort.signal.aborted) {
         // Reopened while close() was already under way: end this stream too.
@@ -244,6 +276,7 @@ export class GroupLoop {
   async #drain(stream: ClientStream): Promise<void> {
     let carried: ClientMessage[] = [];
     const batches = batchesOf(stream, this.#abort.signal);
+    this.#interruptDrain = () => batches.interrupt();
     // Commits run beside processing, off the path of the records behind them, and at most one
     // per COMMIT_INTERVAL_MS: each takes the newest finished record of every partition.
     const commits = new PeriodicCommits<CommitAt>(
@@ -256,12 +289,23 @@ export class GroupLoop {
         if (commits.failure) throw commits.failure.error;
         if (fetched === undefined || this.#abort.signal.aborted) return;
         const all = [...carried, ...fetched.messages];
+        // After a rebalance, what this stream fetched is no safe base: a fetch sent before it can
+        // be answered after it, stamped with the new generation, and move the stream past records
+        // fetched before it (skipping those leaves a gap that later commits make permanent).
+        // Everything fetched is dropped; a new stream reads from the group's committed offsets.
+        if (
+          this.#client.generationId !== this.#streamGeneration ||
+          all.some((message) => generationOf(message) !== this.#streamGeneration)
+        ) {
+          throw this.#rebalanced();
+        }
         const messages = all.filter((m) => !this.#isStale(m, stream));
         const { left, commit } = await this.#handle(messages, this.#ends(fetched, all, messages));
         carried = left;
         commits.add(commit);
       }
     } finally {
+      this.#interruptDrain = undefined;
       batches.stop();
       await commits.close();
     }
@@ -288,14 +332,18 @@ export class GroupLoop {
       try {
         done = await this.#process(records, fresh, ends);
       } catch (error) {
-        if (!isTransactionError(error, 'TRANSACTION_GROUP_STALE')) throw error;
-        // Exactly-once: the group moved on while the batch was decided, and the broker refused
-        // its transaction. Dropped: whoever owns the partitions now reads them again.
-        this.#options.logger.info('batch refused: the group moved on; dropped', {
-          group: this.#options.groupId,
-          records: records.length,
-        });
-        return { left: [], commit: [] };
+        const refused = isTransactionError(error, 'TRANSACTION_GROUP_STALE');
+        if (!refused && !isGroupError(error, 'GROUP_REBALANCED')) throw error;
+        // The group moved on while the batch was decided: (exactly-once) the broker refused its
+        // transaction, or the loop's fence stopped its write. Dropped unwritten: whoever owns the
+        // partitions now reads them again, this member too, from a new stream.
+        this.#options.logger.info(
+          refused
+            ? 'batch refused: the group moved on; dropped'
+            : 'batch dropped unwritten: the group moved on while it was decided',
+          { group: this.#options.groupId, records: records.length },
+        );
+        throw refused ? this.#rebalanced() : error;
       }
       this.#records += done;
     }
@@ -371,55 +419,106 @@ export class GroupLoop {
     fresh: ClientMessage[],
     ends: ReadonlyMap<string, bigint>,
   ): Promise<number> {
+    // Exactly-once needs no membership fence of its own: the broker refuses a transaction whose
+    // offsets belong to a generation that is gone, and none of its records is ever read.
+    const fence = this.#options.transactional
+      ? () => this.#options.fence?.()
+      : () => {
+          this.#options.fence?.();
+          this.#fenceMembership();
+        };
     return retry(
       () => {
-        this.#options.fence?.();
-        return this.#options.processBatch(records, this.#abort.signal, (count) => {
-          const consumed = consumedOffsets(fresh.slice(0, count));
-          const blocked = new Set(fresh.slice(count).map(partitionOf));
-          const offsets = consumed.offsets.map((entry) => {
-            const key = `${entry.topic}:${entry.partition}`;
-            const end = blocked.has(key) ? undefined : ends.get(key);
-            return { ...entry, offset: nextOffset(entry.offset, end) };
-          });
-          // Partitions without a record in this batch, finished earlier, followed only by markers.
-          const inBatch = new Set(fresh.map(partitionOf));
-          for (const [key, end] of ends) {
-            const message = this.#finished.get(key)?.message;
-            if (inBatch.has(key) || !message) continue;
-            offsets.push({ topic: message.topic, partition: message.partition, offset: end });
-          }
-          return { ...consumed, offsets };
-        });
+        fence();
+        return this.#options.processBatch(
+          records,
+          this.#abort.signal,
+          (count) => {
+            const consumed = consumedOffsets(fresh.slice(0, count));
+            const blocked = new Set(fresh.slice(count).map(partitionOf));
+            const offsets = consumed.offsets.map((entry) => {
+              const key = `${entry.topic}:${entry.partition}`;
+              const end = blocked.has(key) ? undefined : ends.get(key);
+              return { ...entry, offset: nextOffset(entry.offset, end) };
+            });
+            // Partitions without a record in this batch, finished earlier, followed only by markers.
+            const inBatch = new Set(fresh.map(partitionOf));
+            for (const [key, end] of ends) {
+              const message = this.#finished.get(key)?.message;
+              if (inBatch.has(key) || !message) continue;
+              offsets.push({ topic: message.topic, partition: message.partition, offset: end });
+            }
+            return { ...consumed, offsets };
+          },
+          fence,
+        );
       },
       {
         shouldRetry: (error) =>
-          !isAbortError(error) && !isTransactionError(error, 'TRANSACTION_GROUP_STALE'),
+          !isAbortError(error) &&
+          !isTransactionError(error, 'TRANSACTION_GROUP_STALE') &&
+          !isGroupError(error, 'GROUP_REBALANCED'),
         signal: this.#abort.signal,
         backoff: recoveryBackoff,
-        onRetry: ({ attempt, delayMs, error }) =>
-          this.#options.logger.error('could not finish a batch; trying it again', {
+        onRetry: ({ attempt, delayMs, error }) => {
+          const fields = {
             group: this.#options.groupId,
             records: records.length,
             from: `${records[0]?.topic}[${records[0]?.partition}]@${records[0]?.offset}`,
             attempt,
             nextInMs: delayMs,
             error: describeError(error),
-          }),
+          };
+          if (isGroupError(error, 'MEMBERSHIP_UNCONFIRMED')) {
+            this.#options.logger.warn('batch waits for the group coordinator to answer', fields);
+          } else {
+            this.#options.logger.error('could not finish a batch; trying it again', fields);
+          }
+        },
       },
     );
   }
 
   /**
-   * A record the stream handed out but that is no longer ours to process. The classic protocol
-   * revokes every partition on a rebalance and the stream then fetches again from the committed
-   * offsets, so a record fetched under an older generation is skipped: if it is still ours it
-   * comes again. So is a record of a partition now assigned elsewhere, and one below the
-   * group's committed offset (an older fetch answered after the rebalance).
+   * Throws unless this member surely still owns what its stream fetched: the group is on the
+   * generation the stream was opened under (GROUP_REBALANCED, final), and the coordinator answered
+   * it less than a session minus a heartbeat ago (MEMBERSHIP_UNCONFIRMED, wait): a process that
+   * was frozen past its session still believes in its old assignment when it wakes, until its
+   * next heartbeat tells it otherwise.
+   */
+  #fenceMembership(): void {
+    const problem = this.#membershipProblem();
+    if (problem === 'rebalanced') throw this.#rebalanced();
+    if (problem === 'unconfirmed') {
+      throw new KafkadogError(
+        'MEMBERSHIP_UNCONFIRMED',
+        `${this.#label}: no answer from the group coordinator for ${Date.now() - this.#answeredAt} ms; this member may have been dropped`,
+        { retriable: true },
+      );
+    }
+  }
+
+  #membershipProblem(): 'rebalanced' | 'unconfirmed' | undefined {
+    if (this.#client.generationId !== this.#streamGeneration) return 'rebalanced';
+    const silentMs = Date.now() - this.#answeredAt;
+    if (silentMs >= this.#sessionTimeoutMs - this.#heartbeatIntervalMs) return 'unconfirmed';
+    return undefined;
+  }
+
+  #rebalanced(): KafkadogError {
+    return new KafkadogError(
+      'GROUP_REBALANCED',
+      `${this.#label} moved from generation ${this.#streamGeneration} to ${this.#client.generationId}`,
+    );
+  }
+
+  /**
+   * A record the stream handed out but that is not ours to process: one of a partition assigned
+   * elsewhere, or one below the group's committed offset. (A rebalance since the stream opened
+   * drops the whole stream instead: see #drain.)
    */
   #isStale(message: ClientMessage, stream: ClientStream): boolean {
     if (!this.#isAssigned(message.topic, message.partition)) return true;
-    if (generationOf(message) !== this.#client.generationId) return true;
     const committed = stream.offsetsCommitted.get(`${message.topic}:${message.partition}`);
     return committed !== undefined && message.offset < committed;
   }
@@ -492,7 +591,14 @@ export class GroupLoop {
   #logGroupEvents(): void {
     const { logger, groupId } = this.#options;
     const client = this.#client;
+    client.on('consumer:heartbeat:end', () => {
+      this.#answeredAt = Date.now();
+    });
     client.on('consumer:group:join', ({ memberId, generationId, assignments }) => {
+      this.#answeredAt = Date.now();
+      // Idle, the loop would notice the new generation (and reopen its stream, and own its new
+      // partitions: see stats().current) only with the next record.
+      if (generationId !== this.#streamGeneration) this.#interruptDrain?.();
       logger.info('joined consumer group', {
         group: groupId,
         member: memberId,
@@ -588,6 +694,7 @@ interface Fetched {
 function batchesOf(stream: ClientStream, signal: AbortSignal) {
   let wake: (() => void) | undefined;
   let failure: { error: unknown } | undefined;
+  let interrupted = false;
   const onReadable = () => wake?.();
   const onError = (error: unknown) => {
     failure ??= { error };
@@ -602,6 +709,10 @@ function batchesOf(stream: ClientStream, signal: AbortSignal) {
     async next(already: number): Promise<Fetched | undefined> {
       for (;;) {
         if (failure) throw failure.error;
+        if (interrupted) {
+          interrupted = false;
+          return { messages: [], drainedTo: undefined };
+        }
         const batch: ClientMessage[] = [];
         let bytes = 0;
         let drainedTo: Map<string, bigint> | undefined;
@@ -623,6 +734,11 @@ function batchesOf(stream: ClientStream, signal: AbortSignal) {
         });
         wake = undefined;
       }
+    },
+    /** Makes a waiting (or the next) `next` return an empty batch. */
+    interrupt() {
+      interrupted = true;
+      wake?.();
     },
     stop() {
       stream.off('readable', onReadable);

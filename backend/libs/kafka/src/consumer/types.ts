@@ -111,6 +111,11 @@ export interface ConsumerStats {
   readonly generation: number;
   readonly assignments: readonly { topic: string; partitions: readonly number[] }[];
   readonly running: boolean;
+  /**
+   * The member surely still owns its assignments: the group is on the generation its stream was
+   * opened under, and the coordinator answered it less than a session minus a heartbeat ago.
+   */
+  readonly current: boolean;
   /** Records taken for processing (redeliveries skipped by position are not counted). */
   readonly records: number;
   readonly commits: number;

@@ -58,7 +58,6 @@ export function createRetryWorker(options: RetryWorkerOptions): RetryWorker {
     producer: processing.producer,
     logger,
     groupId,
-    fence: options.fence,
     transactions: options.transactions,
   };
 
@@ -74,7 +73,7 @@ export function createRetryWorker(options: RetryWorkerOptions): RetryWorker {
     logger,
     ...(options.fence ? { fence: options.fence } : {}),
     transactional: options.transactions !== undefined,
-    async processBatch(records, signal, consumed) {
+    async processBatch(records, signal, consumed, fence) {
       // Never early: the batch runs up to the first record not due yet. When that is the first,
       // wait for it (outside the scope, which other consumers of the same state share).
       let due = records.findIndex((record) => !isDue(record));
@@ -89,6 +88,7 @@ export function createRetryWorker(options: RetryWorkerOptions): RetryWorker {
         await writeBatch(out, {
           ...writing,
           signal,
+          fence,
           ...(options.transactions ? { consumed: consumed(batch.length) } : {}),
         });
         return batch.length;

@@ -240,14 +240,34 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     }
   }
 
-  /** Writes a batch this processor made itself (timeouts, tombstones), not a consumer's. */
-  function writeOwn(out: BatchOutput): Promise<void> {
+  /**
+   * Writes a batch this processor made itself (timeouts, tombstones), not a consumer's, for
+   * orders it owned under group generation `generation`: not once the group has moved on (the
+   * orders' new owner decides them), and not while the membership is unconfirmed.
+   */
+  function writeOwn(out: BatchOutput, generation: number | undefined): Promise<void> {
     return writeBatch(out, {
       producer: clients.producer,
       signal: abort.signal,
       logger,
       groupId,
-      fence: options.fence,
+      fence: () => {
+        options.fence?.();
+        const stats = consumer?.stats();
+        if (!stats || stats.generation !== generation) {
+          throw new KafkadogError(
+            'GROUP_REBALANCED',
+            `${groupId} moved on from generation ${generation} before its own batch was written`,
+          );
+        }
+        if (!stats.current) {
+          throw new KafkadogError(
+            'MEMBERSHIP_UNCONFIRMED',
+            `${groupId}: the group coordinator has not confirmed this member lately`,
+            { retriable: true },
+          );
+        }
+      },
       transactions,
     });
   }
@@ -262,6 +282,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     if (!current || !consumer || consumers?.paused) return;
     const before = Date.now() - graceMs;
     await inBatch(async () => {
+      const generation = consumer?.stats().generation;
       const out = new BatchOutput();
       let retired = 0;
       for (const orderId of current.unchangedSince(before)) {
@@ -270,7 +291,7 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
         if (++retired >= MAX_RETIRED_PER_SWEEP) break;
       }
       if (retired === 0) return;
-      await writeOwn(out);
+      await writeOwn(out, generation);
       metrics.stateRetired.inc({ group: groupId }, retired);
       logger.info('state of finished orders deleted (tombstones)', {
         group: groupId,
@@ -315,11 +336,15 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
     const [keyTopic] = options.topics;
     if (!keyTopic || !consumer) return false;
     const partition = partitionFor(orderId, keyTopic.partitions);
-    return consumer
-      .stats()
-      .assignments.some(
+    const stats = consumer.stats();
+    // An assignment this member may have lost without knowing (frozen past its session) is not
+    // ownership: see ConsumerStats.current.
+    return (
+      stats.current &&
+      stats.assignments.some(
         (assigned) => assigned.topic === keyTopic.name && assigned.partitions.includes(partition),
-      );
+      )
+    );
   }
 
   return {
@@ -408,11 +433,14 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
 
     applyAll(inputs) {
       return inBatch(async () => {
+        const generation = consumer?.stats().generation;
         const out = new BatchOutput();
         for (const { orderId, inputId, input } of inputs) {
+          // The group may have moved the order since the caller picked it: its owner decides it.
+          if (!owns(orderId)) continue;
           await decideInto(orderId, inputId, input, undefined, out);
         }
-        await writeOwn(out);
+        await writeOwn(out, generation);
       });
     },
 

@@ -75,7 +75,11 @@ export interface OrderProcessor<S, I> {
   close(): Promise<void>;
   stateOf(orderId: string): S | undefined;
   states(): IterableIterator<[string, S]>;
-  /** Runs a non-Kafka input (e.g. a saga timeout) through the same decide/effect/store path. */
+  /**
+   * Runs a non-Kafka input (e.g. a saga timeout) through the same decide/effect/store path, if
+   * this instance owns the order (see `owns`) when the batch runs; the owner's write waits for a
+   * confirmed membership and is dropped if the group moves on before it.
+   */
   apply(orderId: string, inputId: string, input: I): Promise<void>;
   /** Runs several such inputs as one batch: one write for all of them. */
   applyAll(inputs: readonly { orderId: string; inputId: string; input: I }[]): Promise<void>;
