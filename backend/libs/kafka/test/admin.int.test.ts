@@ -103,7 +103,12 @@ describe('admin', () => {
     expect(result.updated).toEqual([
       { name: spec.name, setting: 'min.insync.replicas', expected, actual: '4' },
     ]);
-    expect(described!.configs['min.insync.replicas']).toBe(expected);
+    // The controller applies the change; a broker serves it a moment later.
+    await waitFor(
+      async () =>
+        (await admin.describeTopics([spec.name]))[0]?.configs['min.insync.replicas'] === expected,
+      { what: `min.insync.replicas ${expected} on ${spec.name}` },
+    );
   });
 
   describe('consumer groups', () => {
