@@ -40,9 +40,11 @@ async function serviceGroups(stack: Stack): Promise<string[]> {
 export function brokerKill(options: BrokerKillOptions): (context: FaultContext) => Promise<void> {
   const { stack } = options;
   return async (context) => {
-    await context.at(options.atMs);
+    // Chosen before the load: nothing moves leaders or coordinators until the kill, and under
+    // load the lookups could take long enough to put the kill late.
     const { leaders, coordinators } = await clusterRoles(stack.brokers, await serviceGroups(stack));
     const choice = chooseBroker(stack.brokerNodes, leaders, coordinators);
+    await context.at(options.atMs);
     const pid = stack.brokerPid(choice.node);
     await stack.killBrokerNode(choice.node);
     const killedAt = Date.now();

@@ -153,7 +153,7 @@ export async function runFaultLoad(options: FaultRunOptions): Promise<FaultRepor
   const startedAt = Date.now();
   const elapsedMs = () => Date.now() - startedAt;
   const context: FaultContext = {
-    at: (ms) => sleep(ms - elapsedMs(), loadDone.signal),
+    at: (ms) => sleep(Math.max(0, ms - elapsedMs()), loadDone.signal),
     loadDone: loadDone.signal,
     elapsedMs,
     note(what) {
