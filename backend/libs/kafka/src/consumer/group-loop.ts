@@ -362,19 +362,31 @@ export class GroupLoop {
       last.set(key, message);
     }
     if (this.#options.transactional) return { left, commit: [] };
-    const commit: CommitAt[] = [...last].map(([key, message]) => ({
+    return { left, commit: this.#commitPoints(last, blocked, ends) };
+  }
+
+  /**
+   * Where to commit after a batch: each partition after its last finished record (`last`), or at
+   * its end in `ends` (past the markers after it) where none of its records is left for later
+   * (`blocked`); and the partitions of `ends` without a record here, finished earlier.
+   */
+  #commitPoints(
+    last: ReadonlyMap<string, ClientMessage>,
+    blocked: ReadonlySet<string>,
+    ends: ReadonlyMap<string, bigint>,
+  ): CommitAt[] {
+    const points: CommitAt[] = [...last].map(([key, message]) => ({
       topic: message.topic,
       partition: message.partition,
       next: nextOffset(message.offset + 1n, blocked.has(key) ? undefined : ends.get(key)),
       message,
     }));
-    // Partitions without a record in this batch, finished earlier, followed only by markers.
     for (const [key, end] of ends) {
       const message = this.#finished.get(key)?.message;
-      if (last.has(key) || !message) continue;
-      commit.push({ topic: message.topic, partition: message.partition, next: end, message });
+      if (last.has(key) || blocked.has(key) || !message) continue;
+      points.push({ topic: message.topic, partition: message.partition, next: end, message });
     }
-    return { left, commit };
+    return points;
   }
 
   /**
@@ -434,21 +446,15 @@ export class GroupLoop {
           records,
           this.#abort.signal,
           (count) => {
-            const consumed = consumedOffsets(fresh.slice(0, count));
+            const done = fresh.slice(0, count);
             const blocked = new Set(fresh.slice(count).map(partitionOf));
-            const offsets = consumed.offsets.map((entry) => {
-              const key = `${entry.topic}:${entry.partition}`;
-              const end = blocked.has(key) ? undefined : ends.get(key);
-              return { ...entry, offset: nextOffset(entry.offset, end) };
-            });
-            // Partitions without a record in this batch, finished earlier, followed only by markers.
-            const inBatch = new Set(fresh.map(partitionOf));
-            for (const [key, end] of ends) {
-              const message = this.#finished.get(key)?.message;
-              if (inBatch.has(key) || !message) continue;
-              offsets.push({ topic: message.topic, partition: message.partition, offset: end });
-            }
-            return { ...consumed, offsets };
+            const last = new Map(done.map((message) => [partitionOf(message), message]));
+            return {
+              ...consumedOffsets(done),
+              offsets: this.#commitPoints(last, blocked, ends).map(
+                ({ topic, partition, next }) => ({ topic, partition, offset: next }),
+              ),
+            };
           },
           fence,
         );
