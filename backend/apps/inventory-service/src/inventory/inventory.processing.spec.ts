@@ -7,8 +7,8 @@ import {
   type InventoryInput,
   type InventoryOutput,
 } from './inventory.decider.js';
-import { inventoryDecider, loadLedger, OrderInventory } from './inventory.processing.js';
-import type { StockLedger } from './stock-ledger.js';
+import { inventoryDecider, OrderInventory } from './inventory.processing.js';
+import { StockLedger } from './stock-ledger.js';
 
 function placed(productId: string, quantity: number) {
   const items: OrderLine[] = [{ productId, quantity, unitPrice: 100 }];
@@ -43,18 +43,19 @@ interface Stored {
 /**
  * inventory-service in miniature: what `createOrderProcessor` does with the decider (applied ids,
  * decide, fold), where a batch's outputs and states are written together or not at all, with a
- * state topic and inventory.v1 that survive a "crash", and memory (the ledger) that does not.
+ * state topic and inventory.v1 that survive a "crash", and memory that does not. The ledger is
+ * folded from every state change, as `onStateChanged` does: at load, and as states are staged.
  */
 class Service {
   readonly published: InventoryOutput[] = [];
   stored = new Map<string, Stored>();
   changed: string[] = [];
-  #ledger: StockLedger | undefined;
+  #ledger = new StockLedger();
   #decider: OrderDecider<OrderInventory, InventoryInput, InventoryOutput> = this.#newDecider();
   #memory = new Map<string, Stored>();
 
   get stock() {
-    return this.#ledgerNow().stock;
+    return this.#ledger.stock;
   }
 
   /** A batch of inputs; `crash`: the process dies after deciding, before the batch is written. */
@@ -71,10 +72,9 @@ class Service {
         (folded, event) => decider.evolve(folded, event),
         current.state,
       );
-      this.#memory.set(orderId, {
-        state: OrderInventory.parse(state),
-        applied: [...current.applied, input.id],
-      });
+      const staged = OrderInventory.parse(state);
+      this.#memory.set(orderId, { state: staged, applied: [...current.applied, input.id] });
+      this.#ledger.move(current.state.reservation, staged.reservation);
       outputs.push(...decided);
       return 'handled' as const;
     });
@@ -88,10 +88,11 @@ class Service {
     return results;
   }
 
-  /** A new process: the stored states are all it has. */
+  /** A new process: the stored states are all it has, loaded one change at a time. */
   restart(): void {
     this.#memory.clear();
-    this.#ledger = undefined;
+    this.#ledger = new StockLedger();
+    for (const { state } of this.stored.values()) this.#ledger.move(undefined, state.reservation);
     this.#decider = this.#newDecider();
   }
 
@@ -99,14 +100,9 @@ class Service {
     return this.published.filter((e) => e.orderId === orderId).map((e) => [e.type, e.id]);
   }
 
-  #ledgerNow(): StockLedger {
-    this.#ledger ??= loadLedger([...this.stored].map(([id, { state }]) => [id, state]));
-    return this.#ledger;
-  }
-
   #newDecider() {
     return inventoryDecider({
-      ledger: () => this.#ledgerNow(),
+      stock: () => this.#ledger.stock,
       onStockChanged: (ids) => this.changed.push(...ids),
     });
   }

@@ -4,19 +4,22 @@ import { z } from 'zod';
 import {
   decide,
   evolveReservation,
+  withHold,
   type InventoryInput,
   type InventoryOutput,
   type Reservation,
+  type StockLevels,
 } from './inventory.decider.js';
-import { StockLedger } from './stock-ledger.js';
+import { changedProducts } from './stock-ledger.js';
 
 /**
  * How inventory-service runs its decider through `createOrderProcessor`.
  *
  * The decider's state is one order's reservation plus the global stock. The processor keeps state
  * per order, so the per-order part is what it stores (`OrderInventory`, in
- * inventory-service.state.v1) and the stock is a view over all of them (`StockLedger`), derived
- * at load and updated at each decision.
+ * inventory-service.state.v1) and the stock is a view over all of them (`StockLedger`), folded
+ * from every change of the stored states (`onStateChanged`): a decision counts in the stock once
+ * its state is staged, and the next decision, of any order, sees it.
  *
  * A decision depends on the global stock, so redoing one could come out different (another order
  * took the stock first). That is safe because a decision's reply and the order's state are
@@ -57,26 +60,17 @@ export function isInventoryOutput(event: KafkadogEvent): event is InventoryOutpu
   );
 }
 
-/** The stock at load: every stored order's reservation. */
-export function loadLedger(
-  stored: Iterable<[string, OrderInventory]>,
-  ledger: StockLedger = new StockLedger(),
-): StockLedger {
-  for (const [orderId, state] of stored) ledger.set(orderId, state.reservation);
-  return ledger;
-}
-
 export interface InventoryDeciderOptions {
-  /** The stock view; built on first use, once the processor has loaded the stored states. */
-  readonly ledger: () => StockLedger;
+  /** The stock over every stored state, this order's included (`StockLedger.stock`). */
+  readonly stock: () => StockLevels;
   /** Told which products' numbers a decision changed. */
   readonly onStockChanged: (productIds: string[]) => void;
 }
 
 /**
- * The inventory decider over one order's stored state. `decide` takes the stock decision and
- * records it at once in the ledger: the processor runs one decide at a time (it is synchronous),
- * so the next decision, of any order, already sees this one's stock.
+ * The inventory decider over one order's stored state and the stock. The stock counts what this
+ * order's state holds, so it is the stock "as if the order held exactly its reservation": a
+ * redelivered or redone input is decided the same way whatever other orders did meanwhile.
  */
 export function inventoryDecider(
   options: InventoryDeciderOptions,
@@ -84,11 +78,10 @@ export function inventoryDecider(
   return {
     initialState: {},
     decide(state, input) {
-      const orderId = orderIdOf(input);
-      const ledger = options.ledger();
-      const outputs = decide(ledger.sliceFor(orderId, state.reservation), input);
+      const stock = options.stock();
+      const outputs = decide({ stock, reservation: state.reservation }, input);
       const after = [input, ...outputs].reduce(evolveReservation, state.reservation);
-      const changed = ledger.set(orderId, after);
+      const changed = changedProducts(stock, withHold(stock, state.reservation, after));
       if (changed.length > 0) options.onStockChanged(changed);
       return outputs;
     },
@@ -96,9 +89,4 @@ export function inventoryDecider(
       return { reservation: evolveReservation(state.reservation, event) };
     },
   };
-}
-
-function orderIdOf(event: InventoryInput): string {
-  if (event.orderId === undefined) throw new TypeError(`${event.type} ${event.id} has no orderId`);
-  return event.orderId;
 }

@@ -23,12 +23,7 @@ import {
 } from '@nestjs/common';
 import { INVENTORY_CONFIG, type InventoryConfig } from './inventory.config.js';
 import type { InventoryInput, Reservation } from './inventory.decider.js';
-import {
-  inventoryDecider,
-  isInventoryInput,
-  loadLedger,
-  OrderInventory,
-} from './inventory.processing.js';
+import { inventoryDecider, isInventoryInput, OrderInventory } from './inventory.processing.js';
 import { StockLedger, type StockRow } from './stock-ledger.js';
 import { StockPublisher } from './stock-publisher.js';
 
@@ -55,6 +50,7 @@ const GROUP_ID = 'inventory-service';
 export class InventoryService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly #publisher: StockPublisher;
   #processor: OrderProcessor<OrderInventory, InventoryInput> | undefined;
+  /** Folded from the stored states as they load and change: new at each start. */
   #ledger: StockLedger | undefined;
   #faults: TopicTail | undefined;
   /** Throws unless this instance surely holds the lease (set while active). */
@@ -90,7 +86,10 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
 
   /** Every catalog product's stock: initial = available + reserved + sold. */
   stock(): StockRow[] {
-    return this.#requireLedger().rows();
+    if (!this.#ready || !this.#ledger) {
+      throw new KafkadogError('NOT_READY', 'the stock is not loaded yet', { retriable: true });
+    }
+    return this.#ledger.rows();
   }
 
   /** What the order's stored state says inventory did for it. */
@@ -169,12 +168,14 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
     // Before the first order: a configured failure rate must apply from the first event on.
     await this.#faults.caughtUp;
 
+    const ledger = new StockLedger(this.config.products);
+    this.#ledger = ledger;
     this.#processor = createOrderProcessor(this.kafka, {
       groupId: GROUP_ID,
       topics: [topics.orders, topics.outcomes],
       accepts: isInventoryInput,
       decider: inventoryDecider({
-        ledger: () => this.#requireLedger(),
+        stock: () => ledger.stock,
         onStockChanged: (productIds) => this.#publisher.changed(productIds),
       }),
       stateTopic: topics.inventoryState,
@@ -185,17 +186,14 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
       retry: this.config.retry,
       beforeDecide: (event, meta) => this.#maybeFail(event, meta),
       fence,
-      // Read from the state topic again (after a batch failed): the stock is derived anew.
-      onStateRead: () => {
-        this.#ledger = undefined;
+      onStateChanged: (_orderId, state, previous) => {
+        ledger.move(previous?.reservation, state?.reservation);
       },
     });
     await this.#processor.start();
 
-    const ledger = this.#requireLedger();
     this.#ready = true;
     logger.info('stock loaded', {
-      orders: [...this.#processor.states()].length,
       available: ledger
         .rows()
         .map((row) => `${row.productId}=${row.available}`)
@@ -213,16 +211,5 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
       `inventory unavailable (simulated, failure rate ${this.#failureRate}, attempt ${meta.attempt})`,
       { retriable: true },
     );
-  }
-
-  /** Built once the processor has loaded the stored states (its first decision needs it). */
-  #requireLedger(): StockLedger {
-    if (this.#ledger) return this.#ledger;
-    const processor = this.#processor;
-    if (!processor?.ready) {
-      throw new KafkadogError('NOT_READY', 'the stock is not loaded yet', { retriable: true });
-    }
-    this.#ledger = loadLedger(processor.states(), new StockLedger(this.config.products));
-    return this.#ledger;
   }
 }

@@ -4,25 +4,15 @@ import { consoleLogger } from '../logger.js';
 import { BatchOutput } from '../consumer/batch.js';
 import type { RecordPosition } from '../producer/index.js';
 import { TopicReader } from './reader.js';
+import { StateTable, type Row } from './table.js';
 import type { ReadRecord, StateStore, StateStoreOptions } from './types.js';
-
-interface Version {
-  readonly partition: number;
-  readonly offset: bigint;
-}
-
-interface Entry<T> extends Version {
-  readonly value: T;
-  /** When the value was written (its record's timestamp; epoch ms). */
-  readonly at: number;
-}
 
 /**
  * A key → value map whose source of truth is a compacted topic. `set` writes the value (JSON,
  * keyed by the map key) and resolves after acks=all; `load` reads what the topic holds, so a new
  * process, or one that lost its memory to a crash, gets every acknowledged value back. A record
  * with a null value (a tombstone) deletes its key; a value that fails the schema is logged and
- * skipped, never loaded.
+ * skipped, never loaded. The map itself is on disk (`StateTable`), with the keys in use cached.
  */
 export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T> {
   const { topic, producer, schema } = options;
@@ -33,10 +23,7 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
     clientId: options.clientId ?? `${producer.clientId}.state`,
     logger,
   });
-  const values = new Map<string, Entry<T>>();
-  // Keys whose latest record is a tombstone, and where it was: an older write that is
-  // acknowledged late must not bring the key back.
-  const deleted = new Map<string, Version>();
+  const table = new StateTable<T>();
   const abort = new AbortController();
   let positioned = false;
   let running: Promise<void> = Promise.resolve();
@@ -44,7 +31,7 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
 
   /** Whether a record at this position is newer than what the map holds for the key. */
   function isNewer(key: string, partition: number, offset: bigint): boolean {
-    const known = values.get(key) ?? deleted.get(key);
+    const known = table.version(key);
     return !known || known.partition !== partition || known.offset < offset;
   }
 
@@ -60,9 +47,9 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
     const offset = BigInt(record.offset);
     if (!isNewer(record.key, record.partition, offset)) return;
     if (record.value === undefined) {
-      values.delete(record.key);
-      deleted.set(record.key, { partition: record.partition, offset });
-      options.onChange?.(record.key, undefined);
+      const previous = options.onChange && table.get(record.key)?.value;
+      table.delete(record.key, { partition: record.partition, offset });
+      options.onChange?.(record.key, undefined, previous);
       return;
     }
     let json: unknown;
@@ -80,21 +67,15 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
       });
       return;
     }
-    values.set(record.key, {
-      value: parsed.data,
-      partition: record.partition,
-      offset,
-      at: record.timestamp,
-    });
-    deleted.delete(record.key);
-    options.onChange?.(record.key, parsed.data);
+    const previous = options.onChange && table.get(record.key)?.value;
+    const row = { value: parsed.data, partition: record.partition, offset, at: record.timestamp };
+    table.put(record.key, row, JSON.stringify(parsed.data));
+    options.onChange?.(record.key, parsed.data, previous);
   }
 
-  function written(key: string, entry: Entry<T>, stored: RecordPosition): void {
+  function written(key: string, write: number, stored: RecordPosition): void {
     const offset = BigInt(stored.offset);
-    if (values.get(key) === entry) {
-      values.set(key, { ...entry, partition: stored.partition, offset });
-    }
+    table.placed(key, write, { partition: stored.partition, offset });
     // The reader need not fetch our own write back when it is the next record it would read.
     const partitionKey = `${topic}:${stored.partition}`;
     if (reader.position(partitionKey) === offset) reader.seek(partitionKey, offset + 1n);
@@ -110,7 +91,9 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
       await reader.readUntil(
         end,
         (records) => {
-          for (const record of records) apply(record);
+          table.batch(() => {
+            for (const record of records) apply(record);
+          });
           return Promise.resolve();
         },
         abort.signal,
@@ -143,9 +126,10 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
     reload() {
       // Joins the queue like `load`, so that no read is under way while the map is emptied.
       const next = running.then(() => {
-        for (const key of values.keys()) options.onChange?.(key, undefined);
-        values.clear();
-        deleted.clear();
+        if (options.onChange) {
+          for (const [key, value] of table.entries()) options.onChange(key, undefined, value);
+        }
+        table.clear();
         positioned = false;
         return catchUp();
       });
@@ -154,19 +138,19 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
     },
 
     get(key) {
-      return values.get(key)?.value;
+      return table.get(key)?.value;
     },
 
-    *entries(): IterableIterator<[string, T]> {
-      for (const [key, entry] of values) yield [key, entry.value];
+    entries() {
+      return table.entries();
     },
 
     get size() {
-      return values.size;
+      return table.size;
     },
 
-    *unchangedSince(time: number): IterableIterator<string> {
-      for (const [key, entry] of values) if (entry.at < time) yield key;
+    unchangedSince(time: number) {
+      return table.keysUnchangedSince(time);
     },
 
     get records() {
@@ -189,26 +173,25 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
         );
       }
       // In memory at once, for the next decision; where it is stored is known once written.
-      const entry: Entry<T> = { value: parsed.data, partition: -1, offset: -1n, at: Date.now() };
-      values.set(key, entry);
-      deleted.delete(key);
-      options.onChange?.(key, parsed.data);
-      const record = { topic, key, value: Buffer.from(JSON.stringify(parsed.data)) };
-      out.add(record, (stored) => written(key, entry, stored), `${topic}\u0000${key}`);
+      const json = JSON.stringify(parsed.data);
+      const previous = options.onChange && table.get(key)?.value;
+      const row: Row<T> = { value: parsed.data, partition: -1, offset: -1n, at: Date.now() };
+      const write = table.put(key, row, json);
+      options.onChange?.(key, parsed.data, previous);
+      const record = { topic, key, value: Buffer.from(json) };
+      out.add(record, (stored) => written(key, write, stored), `${topic}\u0000${key}`);
     },
 
     stageDelete(key, out) {
-      if (!values.delete(key)) return;
-      deleted.set(key, { partition: -1, offset: -1n });
-      options.onChange?.(key, undefined);
+      const previous = table.get(key)?.value;
+      if (previous === undefined) return;
+      const write = table.delete(key, { partition: -1, offset: -1n });
+      options.onChange?.(key, undefined, previous);
       out.add(
         { topic, key, value: undefined },
         (stored) => {
           const offset = BigInt(stored.offset);
-          const known = deleted.get(key);
-          if (known && known.offset === -1n) {
-            deleted.set(key, { partition: stored.partition, offset });
-          }
+          table.placed(key, write, { partition: stored.partition, offset });
           const partitionKey = `${topic}:${stored.partition}`;
           if (reader.position(partitionKey) === offset) reader.seek(partitionKey, offset + 1n);
         },
@@ -220,6 +203,7 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
       abort.abort();
       await running;
       await reader.close();
+      table.close();
     },
   };
 }

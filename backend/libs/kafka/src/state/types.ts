@@ -81,13 +81,18 @@ export interface StateStoreOptions<T> {
   readonly schema: z.ZodType<T>;
   readonly logger?: Logger;
   readonly clientId?: string;
-  /** Told each time a key's value in memory changes (read, staged, deleted or forgotten). */
-  readonly onChange?: (key: string, value: T | undefined) => void;
+  /**
+   * Told each time a key's value changes (read, staged, deleted or forgotten), with the value it
+   * had: a view folded from these calls (e.g. the stock over all orders) stays equal to a fold
+   * over the store. A new store starts empty.
+   */
+  readonly onChange?: (key: string, value: T | undefined, previous: T | undefined) => void;
 }
 
 /**
  * key → value, kept in a compacted topic and rebuilt from it: the topic is the source of truth,
- * the map in memory only a view of it.
+ * the local copy (a temporary database on disk, its keys in use cached in memory) only a view
+ * of it.
  */
 export interface StateStore<T> {
   /**
@@ -96,7 +101,7 @@ export interface StateStore<T> {
    * other), so calling it again is how a process catches up with other writers.
    */
   load(): Promise<void>;
-  /** Forgets what is in memory and reads the topic again from its oldest record. */
+  /** Forgets the local copy and reads the topic again from its oldest record. */
   reload(): Promise<void>;
   get(key: string): T | undefined;
   entries(): IterableIterator<[string, T]>;
@@ -106,7 +111,7 @@ export interface StateStore<T> {
   /** Validates and writes the value; resolves once every in-sync replica has it (acks=all). */
   set(key: string, value: T): Promise<void>;
   /**
-   * Validates the value and sets it in memory at once; its record joins `out`, to be written with
+   * Validates the value and sets it locally at once; its record joins `out`, to be written with
    * the rest of a batch (a key staged twice in one batch is written once, with its last value).
    */
   stage(key: string, value: T, out: BatchOutput): void;
@@ -117,6 +122,6 @@ export interface StateStore<T> {
   stageDelete(key: string, out: BatchOutput): void;
   /** The keys whose value was last written before `time` (epoch ms), by its record's timestamp. */
   unchangedSince(time: number): IterableIterator<string>;
-  /** Disconnects the reader. The store can still be read from memory. */
+  /** Disconnects the reader and deletes the local copy. */
   close(): Promise<void>;
 }

@@ -127,11 +127,8 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
         await current.reload();
         stale = false;
         caughtUpWith = groups;
-        options.onStateRead?.();
       } else if (groups === undefined || groups !== caughtUpWith) {
-        const before = current.records;
         await current.load();
-        if (current.records !== before) options.onStateRead?.();
         caughtUpWith = groups;
       }
       try {
@@ -363,7 +360,10 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
           logger,
           clientId: `${groupId}.state`,
           ...(options.onStateChanged
-            ? { onChange: (orderId, stored) => options.onStateChanged?.(orderId, stored?.state) }
+            ? {
+                onChange: (orderId, stored, previous) =>
+                  options.onStateChanged?.(orderId, stored?.state, previous?.state),
+              }
             : {}),
         });
         if (clients.processing === 'exactly-once' && clients.transactionalProducer) {

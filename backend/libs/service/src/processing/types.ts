@@ -49,12 +49,12 @@ export interface OrderProcessorOptions<S, I extends KafkadogEvent, O> {
   /** Asked before each batch and its write, by the consumer and the retry worker (see EventConsumerOptions.fence). */
   readonly fence?: () => void;
   /**
-   * Called after the processor read its state topic anew (another instance wrote to it, or a batch
-   * failed after deciding): whatever a service derived from the states must be derived again.
+   * Told each time an order's state changes, with the state it had (`undefined`: none): as it is
+   * loaded, decided, read from another instance, deleted, or forgotten before a reload. What a
+   * service folds from these calls stays equal to a fold over the stored states; each start of
+   * the processor begins from no orders.
    */
-  onStateRead?(): void;
-  /** Told each time an order's state in memory changes (`undefined`: the order is gone). */
-  onStateChanged?(orderId: string, state: S | undefined): void;
+  onStateChanged?(orderId: string, state: S | undefined, previous: S | undefined): void;
   /**
    * Delete an order's state once it has not changed for the grace period (see
    * ORDER_STATE_GRACE_MS), default true. A service whose decisions depend on other orders'
