@@ -36,6 +36,8 @@ export interface ProcessUsage {
   readonly cpuMs: number;
   /** Peak resident memory since the process started (VmHWM), in MB. */
   readonly peakRssMb: number | undefined;
+  /** Resident memory now (VmRSS), in MB. */
+  readonly rssMb: number | undefined;
 }
 
 /** Reads a process's CPU time and peak RSS; undefined once it is gone. */
@@ -48,6 +50,7 @@ export async function readUsage(pid: number): Promise<ProcessUsage | undefined> 
     return {
       cpuMs: (parseCpuTicks(stat) * 1000) / clockTicks(),
       peakRssMb: parseStatusMb(status, 'VmHWM') ?? parseStatusMb(status, 'VmRSS'),
+      rssMb: parseStatusMb(status, 'VmRSS'),
     };
   } catch {
     return undefined;

@@ -50,6 +50,7 @@ const result: ModeResult = {
     ordersOverConsumerRecords: null,
   },
   rssMb: { 'api-gateway': 190.4, kafka: 480 },
+  rssAfterMb: { placed: 100_000, mb: { 'api-gateway': 140.2, kafka: 470 } },
   cpuMsPerOrder: { 'api-gateway': 7.25, kafka: 50 },
   lag: [],
 };
@@ -88,7 +89,8 @@ describe('the bench report', () => {
     expect(text).toMatch(/e2e p50 \/ p95 \/ p99 \/ max ms\s+40 \/ 80 \/ 120 \/ 300/);
     expect(text).toMatch(/HTTP p50 \/ p99 ms\s+3.20 \/ 15/);
     expect(text).toMatch(/our e2e p50 \/ one hop p50\s+×20/);
-    expect(text).toMatch(/api-gateway\s+190\s+7.25/);
+    expect(text).toMatch(/RSS MB after 100000 orders/);
+    expect(text).toMatch(/api-gateway\s+190\s+140\s+7.25/);
     expect(text).toMatch(/saga\s+4 \/ 12\s+1 \/ 4/);
     expect(text).toMatch(
       /replay of notification-service .*100000 records in 5 s: 20000 records\/s/,

@@ -133,11 +133,18 @@ function formatMode(r: ModeResult): string {
     );
   }
   const names = Object.keys(r.rssMb);
+  const settled = r.rssAfterMb;
+  const afterHeader = settled ? `RSS MB after ${settled.placed} orders` : undefined;
   lines.push(
     '',
     table([
-      ['process', 'peak RSS MB', 'CPU ms/order'],
-      ...names.map((name) => [name, Math.round(r.rssMb[name] ?? 0), r.cpuMsPerOrder[name]]),
+      ['process', 'peak RSS MB', ...(afterHeader ? [afterHeader] : []), 'CPU ms/order'],
+      ...names.map((name) => [
+        name,
+        Math.round(r.rssMb[name] ?? 0),
+        ...(settled ? [Math.round(settled.mb[name] ?? 0)] : []),
+        r.cpuMsPerOrder[name],
+      ]),
     ]),
   );
   return lines.join('\n');

@@ -68,6 +68,12 @@ export interface ModeResult {
   readonly ratios: Ratios;
   /** Peak RSS (VmHWM) per process, MB. */
   readonly rssMb: Record<string, number>;
+  /**
+   * RSS per process once the loads are over and the services idle for `SETTLE_MS` (V8 gives
+   * back what it no longer uses only when allocation slows down), MB: what the orders placed so
+   * far (`placed`) left behind.
+   */
+  readonly rssAfterMb?: { readonly placed: number; readonly mb: Record<string, number> };
   /** CPU time per order placed, per process, ms. */
   readonly cpuMsPerOrder: Record<string, number>;
   /** Every service group's total lag, once a second, from the first load to the last drain. */

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { setTimeout } from 'node:timers/promises';
 import { createAdmin, silentLogger } from '@kafkadog/kafka';
 import { KAFKA_VERSION } from '../kafka/config.js';
 import { formatDuration, type Logger } from '../lib/log.js';
@@ -25,6 +26,8 @@ export const STOCK_SCALE = 100_000;
 /** How long to wait after a load for outcomes (and zero lag) before calling an order lost. */
 const DRAIN_WAIT_MS = 30_000;
 const PROGRESS_EVERY_MS = 5_000;
+/** V8's memory reducer gives freed heap back after about 8 s of little allocation. */
+export const SETTLE_MS = 15_000;
 const WARM_UP_ORDERS = 20;
 
 export interface ModeRun {
@@ -173,6 +176,9 @@ export async function runMode(
       }
     }
     const after = await readAll(pids());
+    log.info(`Idle for ${SETTLE_MS / 1000} s, then the memory the orders left behind…`);
+    await setTimeout(SETTLE_MS);
+    const settled = await readAll(pids());
     await lag.stop();
     const replay = args.replay
       ? await measureReplay(stack, admin, log, mode === 'exactly-once' ? 1 : 0)
@@ -190,6 +196,12 @@ export async function runMode(
       rssMb: Object.fromEntries(
         Object.entries(after).map(([name, usage]) => [name, round(usage.peakRssMb ?? 0)]),
       ),
+      rssAfterMb: {
+        placed: placedInAll,
+        mb: Object.fromEntries(
+          Object.entries(settled).map(([name, usage]) => [name, round(usage.rssMb ?? 0)]),
+        ),
+      },
       cpuMsPerOrder: Object.fromEntries(
         Object.entries(after).map(([name, usage]) => [
           name,
@@ -222,7 +234,7 @@ async function warmUp(stack: Stack, tracker: OutcomeTracker, log: Logger): Promi
   const deadline = Date.now() + 60_000;
   while (!ids.every((id) => tracker.hasOutcome(id))) {
     if (Date.now() > deadline) throw new Error('the warm-up orders got no outcome within 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await setTimeout(100);
   }
   log.info(
     `  warm-up: ${WARM_UP_ORDERS} orders through the saga in ${formatDuration(Date.now() - started)}`,
@@ -282,7 +294,7 @@ async function drain(
       );
       lastReport = Date.now();
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await setTimeout(100);
   }
   return Date.now();
 }

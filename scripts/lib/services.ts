@@ -33,6 +33,13 @@ export function serviceEntry(name: ServiceName): string {
   return path.join(serviceDir(name), 'dist', 'main.js');
 }
 
+/**
+ * Node's flags for every service. V8 lets the young generation grow to 3 × 16 MB, memory a
+ * service holding 40 MB does not need: 4 MB semi-spaces cost more (short) scavenges and keep
+ * each service about 40 MB smaller, busy or idle.
+ */
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+
 /** `PORT_PAYMENT_SERVICE` for payment-service: how `npm start` lets a user move a service. */
 export function portVariable(name: string): string {
   return `PORT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;

@@ -22,7 +22,13 @@ import {
   useCluster,
   type ClusterHandle,
 } from '../kafka/index.js';
-import { SERVICE_NAMES, isBuilt, serviceDir, type ServiceName } from './services.js';
+import {
+  SERVICE_NAMES,
+  SERVICE_NODE_FLAGS,
+  isBuilt,
+  serviceDir,
+  type ServiceName,
+} from './services.js';
 import {
   StartupError,
   Supervisor,
@@ -258,7 +264,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return supervisor.start({
       name,
       command: process.execPath,
-      args: ['dist/main.js'],
+      args: [...SERVICE_NODE_FLAGS, 'dist/main.js'],
       cwd: serviceDir(serviceOf(name)),
       env: {
         ...process.env,

@@ -16,6 +16,7 @@ import { consoleLogger as log, formatDuration, printError } from '../lib/log.js'
 import {
   DASHBOARD_PORT,
   SERVICES,
+  SERVICE_NODE_FLAGS,
   instanceName,
   instancePort,
   isBuilt,
@@ -150,7 +151,9 @@ export function serviceSpec(
     name,
     command: process.execPath,
     args:
-      mode === 'dev' ? ['--watch', '--watch-preserve-output', 'dist/main.js'] : ['dist/main.js'],
+      mode === 'dev'
+        ? [...SERVICE_NODE_FLAGS, '--watch', '--watch-preserve-output', 'dist/main.js']
+        : [...SERVICE_NODE_FLAGS, 'dist/main.js'],
     cwd: serviceDir(service),
     env: { ...process.env, ...env, PORT: String(port), KAFKA_BROKERS: brokers.join(','), HOST },
   };

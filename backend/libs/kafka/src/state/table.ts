@@ -15,7 +15,7 @@ export interface Row<T> extends Version {
 /** Parsed values kept in the JS heap: the orders in flight, which every batch reads again. */
 const CACHED_ROWS = 2_000;
 /** SQLite's own page cache (KiB); the rest of the table stays on disk. */
-const PAGE_CACHE_KIB = 8_192;
+const PAGE_CACHE_KIB = 2_048;
 const PAGE_SIZE = 500;
 
 /**
