@@ -36,9 +36,10 @@ export function serviceEntry(name: ServiceName): string {
 /**
  * Node's flags for every service. V8 lets the young generation grow to 3 × 16 MB, memory a
  * service holding 40 MB does not need: 4 MB semi-spaces cost more (short) scavenges and keep
- * each service about 40 MB smaller, busy or idle.
+ * each service about 40 MB smaller, busy or idle. `--expose-gc` lets an idle service give back
+ * what a busy period left (see releaseMemoryWhenIdle in libs/service).
  */
-export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--expose-gc'];
 
 /** `PORT_PAYMENT_SERVICE` for payment-service: how `npm start` lets a user move a service. */
 export function portVariable(name: string): string {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { baseEnv, ConfigError, kafkaSecurityOf, parseEnv, Port } from './config/env.js';
 import { listenWhileStarting, type StartingServer } from './http/starting-server.js';
 import { createNestLogger } from './logging.js';
+import { releaseMemoryWhenIdle } from './memory/idle-release.js';
 
 const MIN_NODE = [22, 22] as const;
 
@@ -50,6 +51,7 @@ export async function runService(appModule: unknown, options: RunServiceOptions)
     starting = undefined;
     await app.listen(env.PORT, env.HOST);
     logger.log(`ready on http://${env.HOST}:${env.PORT} (Kafka ${kafka})`);
+    releaseMemoryWhenIdle((message) => logger.log(message));
   } catch (error) {
     await starting?.close();
     if (error instanceof ConfigError || error instanceof z.ZodError) {
