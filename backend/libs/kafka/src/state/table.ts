@@ -12,11 +12,24 @@ export interface Row<T> extends Version {
   readonly at: number;
 }
 
-/** Parsed values kept in the JS heap: the orders in flight, which every batch reads again. */
+/**
+ * Rows kept in the JS heap: the orders in flight, which every batch reads and writes again. A
+ * row reaches SQLite when it leaves the cache, so an order decided three times in a second is
+ * written to disk once.
+ */
 const CACHED_ROWS = 2_000;
 /** SQLite's own page cache (KiB); the rest of the table stays on disk. */
 const PAGE_CACHE_KIB = 2_048;
 const PAGE_SIZE = 500;
+
+/** A cached row: `value` undefined for a deleted key; `dirty` until it is in SQLite. */
+interface Cached<T> extends Version {
+  readonly value: T | undefined;
+  readonly json: string | undefined;
+  readonly at: number;
+  readonly write: number;
+  readonly dirty: boolean;
+}
 
 /**
  * The rows of a state store: key → value, its record's position and time. They live in a private
@@ -30,7 +43,8 @@ const PAGE_SIZE = 500;
  */
 export class StateTable<T> {
   readonly #db: DatabaseSync;
-  readonly #cache = new Map<string, Row<T>>();
+  /** Most recently used last, so the first key is the one to evict. */
+  readonly #cache = new Map<string, Cached<T>>();
   readonly #select: StatementSync;
   readonly #version: StatementSync;
   readonly #put: StatementSync;
@@ -90,28 +104,28 @@ export class StateTable<T> {
   }
 
   get(key: string): Row<T> | undefined {
-    const cached = this.#cache.get(key);
-    if (cached) {
-      this.#remember(key, cached);
-      return cached;
-    }
+    const cached = this.#cached(key);
+    if (cached) return cached.value === undefined ? undefined : rowOf(cached);
     const found = this.#select.get(key) as
       { value: string; partition: bigint; offset: bigint; at: bigint } | undefined;
     if (!found) return undefined;
-    const row: Row<T> = {
+    const row = {
       value: JSON.parse(found.value) as T,
+      json: found.value,
       partition: Number(found.partition),
       offset: found.offset,
       at: Number(found.at),
+      write: 0,
+      dirty: false,
     };
     this.#remember(key, row);
-    return row;
+    return rowOf(row);
   }
 
   /** The position of the key's latest record, whether it holds a value or a tombstone. */
   version(key: string): Version | undefined {
-    const cached = this.#cache.get(key);
-    if (cached) return cached;
+    const cached = this.#cached(key);
+    if (cached) return { partition: cached.partition, offset: cached.offset };
     const found = this.#version.get(key) as { partition: bigint; offset: bigint } | undefined;
     return found && { partition: Number(found.partition), offset: found.offset };
   }
@@ -122,31 +136,41 @@ export class StateTable<T> {
    */
   put(key: string, row: Row<T>, json: string): number {
     const write = ++this.#writes;
-    this.#put.run(key, json, row.partition, row.offset, row.at, write);
-    this.#remember(key, row);
+    this.#remember(key, { ...row, json, write, dirty: true });
     return write;
   }
 
   /** Deletes the key's value, keeping where its tombstone is. Returns a token for `placed`. */
   delete(key: string, version: Version): number {
     const write = ++this.#writes;
-    this.#remove.run(key, version.partition, version.offset, write);
-    this.#cache.delete(key);
+    this.#remember(key, {
+      ...version,
+      value: undefined,
+      json: undefined,
+      at: 0,
+      write,
+      dirty: true,
+    });
     return write;
   }
 
   /** The write `write` of the key landed at this position (unless the key was written since). */
   placed(key: string, write: number, version: Version): void {
-    const { changes } = this.#place.run(version.partition, version.offset, key, write);
     const cached = this.#cache.get(key);
-    if (changes > 0 && cached) this.#cache.set(key, { ...cached, ...version });
+    if (cached) {
+      if (cached.write === write) this.#cache.set(key, { ...cached, ...version, dirty: true });
+      return;
+    }
+    this.#place.run(version.partition, version.offset, key, write);
   }
 
   /** Runs `work` in one SQLite transaction: many writes cost about one. */
   batch(work: () => void): void {
+    this.#flush();
     this.#db.exec('BEGIN');
     try {
       work();
+      this.#flush();
       this.#db.exec('COMMIT');
     } catch (error) {
       this.#db.exec('ROLLBACK');
@@ -156,6 +180,7 @@ export class StateTable<T> {
   }
 
   *keysUnchangedSince(time: number): IterableIterator<string> {
+    this.#flush();
     for (let after = ''; ;) {
       const keys = this.#unchanged.all(after, time) as { key: string }[];
       for (const { key } of keys) yield key;
@@ -166,10 +191,13 @@ export class StateTable<T> {
   }
 
   *entries(): IterableIterator<[string, T]> {
+    this.#flush();
     for (let after = ''; ;) {
       const rows = this.#page.all(after) as { key: string; value: string }[];
       for (const { key, value } of rows) {
-        yield [key, this.#cache.get(key)?.value ?? (JSON.parse(value) as T)];
+        const cached = this.#cache.get(key);
+        if (cached?.dirty && cached.value === undefined) continue; // deleted meanwhile
+        yield [key, cached?.value ?? (JSON.parse(value) as T)];
       }
       const last = rows.at(-1);
       if (!last || rows.length < PAGE_SIZE) return;
@@ -178,6 +206,7 @@ export class StateTable<T> {
   }
 
   get size(): number {
+    this.#flush();
     return Number((this.#count.get() as { n: number | bigint }).n);
   }
 
@@ -191,13 +220,43 @@ export class StateTable<T> {
     if (this.#db.isOpen) this.#db.close();
   }
 
-  /** Most recently used last, so the first key is the one to forget. */
-  #remember(key: string, row: Row<T>): void {
+  #cached(key: string): Cached<T> | undefined {
+    const cached = this.#cache.get(key);
+    if (cached) {
+      this.#cache.delete(key);
+      this.#cache.set(key, cached);
+    }
+    return cached;
+  }
+
+  #remember(key: string, row: Cached<T>): void {
     this.#cache.delete(key);
     this.#cache.set(key, row);
-    if (this.#cache.size > CACHED_ROWS) {
-      const oldest = this.#cache.keys().next().value;
-      if (oldest !== undefined) this.#cache.delete(oldest);
+    if (this.#cache.size <= CACHED_ROWS) return;
+    const [oldest, evicted] = this.#cache.entries().next().value as [string, Cached<T>];
+    this.#cache.delete(oldest);
+    if (evicted.dirty) this.#store(oldest, evicted);
+  }
+
+  #store(key: string, row: Cached<T>): void {
+    if (row.json === undefined) {
+      this.#remove.run(key, row.partition, row.offset, row.write);
+    } else {
+      this.#put.run(key, row.json, row.partition, row.offset, row.at, row.write);
     }
   }
+
+  /** Writes every cached row not in SQLite yet: before a query that reads the table. */
+  #flush(): void {
+    for (const [key, row] of this.#cache) {
+      if (!row.dirty) continue;
+      this.#store(key, row);
+      this.#cache.set(key, { ...row, dirty: false });
+    }
+  }
+}
+
+function rowOf<T>(cached: Cached<T>): Row<T> {
+  const { value, partition, offset, at } = cached;
+  return { value: value as T, partition, offset, at };
 }
