@@ -50,6 +50,15 @@ describe('the state table', () => {
     expect(rows.get('a')).toMatchObject({ value: { count: 3 }, partition: 2, offset: 12n });
   });
 
+  it('records where a write landed after its row left the cache for disk', () => {
+    const rows = table();
+    const write = put(rows, 'a', 1);
+    for (let i = 0; i < 2_500; i++) put(rows, `other-${i}`, i);
+    rows.placed('a', write, { partition: 1, offset: 42n });
+
+    expect(rows.get('a')).toEqual({ value: { count: 1 }, partition: 1, offset: 42n, at: 0 });
+  });
+
   it('keeps where a deleted key was, without its value', () => {
     const rows = table();
     put(rows, 'a', 1, at(0, 4n));
