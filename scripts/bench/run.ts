@@ -27,7 +27,7 @@ export const STOCK_SCALE = 100_000;
 const DRAIN_WAIT_MS = 30_000;
 const PROGRESS_EVERY_MS = 5_000;
 /** V8's memory reducer gives freed heap back after about 8 s of little allocation. */
-export const SETTLE_MS = 15_000;
+export const SETTLE_MS = 20_000;
 const WARM_UP_ORDERS = 20;
 
 export interface ModeRun {

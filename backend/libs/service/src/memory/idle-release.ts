@@ -1,4 +1,4 @@
-const CHECK_EVERY_MS = 10_000;
+const CHECK_EVERY_MS = 5_000;
 /** Idle: less CPU than this share of the last interval. */
 const IDLE_CPU_SHARE = 0.05;
 /** Worth a GC: RSS grew at least this much since the last release. */
@@ -26,7 +26,7 @@ type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' })
  * well past what a service holds (about 40 MB), and it returns the freed pages only through its
  * memory reducer, which waits for a low allocation rate that a service polling Kafka may never
  * show: a service that handled a burst would keep 250 MB for good. So when a service has been
- * idle for 10 s and its RSS has grown since the last release, it asks V8 for a memory-reducing
+ * idle for 5 s and its RSS has grown since the last release, it asks V8 for a memory-reducing
  * GC (a few tens of ms, while nothing is waiting). Needs `--expose-gc` (SERVICE_NODE_FLAGS);
  * without it, nothing happens.
  */
