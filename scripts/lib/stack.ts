@@ -182,9 +182,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const nodes = options.nodes ?? 1;
   const brokerNodes = Array.from({ length: nodes }, (_, i) => i + 1);
   const dataDir = await mkdtemp(join(tmpdir(), 'kafkadog-system-'));
+  // Below Linux's ephemeral range (32768-60999): a port in it can be taken by any outgoing
+  // connection between this check and the broker's bind, seconds later.
   const basePort = await findFreeBasePort({
     nodes,
-    from: 40_000 + 10 * Math.floor(Math.random() * 500),
+    from: 20_000 + 10 * Math.floor(Math.random() * 1_000),
   });
   const brokers = brokerAddresses(basePort, nodes);
   // Free now is not reserved: no two processes get the same port, and none gets a broker's
