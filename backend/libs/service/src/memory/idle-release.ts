@@ -1,3 +1,5 @@
+import { loadMallocTrim } from './malloc-trim.js';
+
 const CHECK_EVERY_MS = 5_000;
 /** Idle: less CPU than this share of the last interval. */
 const IDLE_CPU_SHARE = 0.05;
@@ -25,14 +27,16 @@ type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' })
  * Gives the memory of a busy period back once the service is idle. Under load V8 grows its heap
  * well past what a service holds (about 40 MB), and it returns the freed pages only through its
  * memory reducer, which waits for a low allocation rate that a service polling Kafka may never
- * show: a service that handled a burst would keep 250 MB for good. So when a service has been
- * idle for 5 s and its RSS has grown since the last release, it asks V8 for a memory-reducing
- * GC (a few tens of ms, while nothing is waiting). Needs `--expose-gc` (SERVICE_NODE_FLAGS);
- * without it, nothing happens.
+ * show; glibc keeps the pages its malloc freed below memory still in use (see `loadMallocTrim`).
+ * A service that handled a burst would keep 250 MB for good. So when a service has been idle for
+ * 5 s and its RSS has grown since the last release, it asks V8 for a memory-reducing GC, then
+ * glibc to trim its heap (a few tens of ms each, while nothing is waiting). Needs `--expose-gc`
+ * (SERVICE_NODE_FLAGS); without it, nothing happens.
  */
 export function releaseMemoryWhenIdle(log: (message: string) => void): void {
   const gc = (globalThis as { gc?: Gc }).gc;
   if (typeof gc !== 'function') return;
+  const mallocTrim = loadMallocTrim();
   const rssMb = () => process.memoryUsage.rss() / 2 ** 20;
   let rssAfterReleaseMb = rssMb();
   let cpu = process.cpuUsage();
@@ -52,10 +56,13 @@ export function releaseMemoryWhenIdle(log: (message: string) => void): void {
     }
     const started = performance.now();
     gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    const collected = performance.now();
+    mallocTrim?.();
     rssAfterReleaseMb = rssMb();
-    const ms = Math.round(performance.now() - started);
+    const gcMs = Math.round(collected - started);
+    const trim = mallocTrim ? `, malloc_trim ${Math.round(performance.now() - collected)} ms` : '';
     log(
-      `idle: memory of the busy period given back, RSS ${Math.round(sample.rssMb)} → ${Math.round(rssAfterReleaseMb)} MB (GC ${ms} ms)`,
+      `idle: memory of the busy period given back, RSS ${Math.round(sample.rssMb)} → ${Math.round(rssAfterReleaseMb)} MB (GC ${gcMs} ms${trim})`,
     );
     cpu = process.cpuUsage();
   }, CHECK_EVERY_MS);

@@ -371,12 +371,15 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
         }
         // Before the first event: a decision must see the order's history, or a redelivered
         // event would be applied again.
+        const loadStarted = Date.now();
         await store.load();
         ready = true;
         logger.info('state loaded', {
           group: groupId,
           topic: options.stateTopic.name,
           orders: store.size,
+          records: store.records,
+          ms: Date.now() - loadStarted,
         });
         const consumerOptions: EventConsumerOptions = {
           brokers: clients.brokers,
