@@ -94,6 +94,48 @@ describe('state layer (reads without a group, compacted state)', () => {
     expect([...third.entries()]).toEqual([['order-a', { n: 3 }]]);
   });
 
+  it('loads each key as its newest valid record left it, and announces it once (onChange)', async () => {
+    const name = await topic(topics.paymentState, 'state');
+    const client = producer();
+    const record = (key: string, value: string | undefined) => ({
+      topic: name,
+      key,
+      value: value === undefined ? undefined : Buffer.from(value),
+    });
+    const keys = Array.from({ length: 2_500 }, (_, i) => i);
+    // More keys than the table caches, each written twice: the load sorts them into SQLite.
+    await client.sendMany(keys.map((i) => record(`order-${i}`, `{"n":${i}}`)));
+    await client.sendMany(keys.map((i) => record(`order-${i}`, `{"n":${i + 1}}`)));
+    await client.sendMany([
+      record('order-deleted', '{"n":1}'),
+      record('order-deleted', undefined),
+      record('order-0', '{"n":"not a number"}'), // skipped: order-0 keeps {"n":1}
+    ]);
+    const announced: [string, Counter | undefined, Counter | undefined][] = [];
+
+    const loaded = createStateStore({
+      brokers,
+      topic: name,
+      producer: client,
+      schema: Counter,
+      logger: memoryLogger(),
+      onChange: (key, value, previous) => announced.push([key, value, previous]),
+    });
+    closers.push(() => loaded.close());
+    await loaded.load();
+
+    expect(loaded.size).toBe(2_500);
+    expect(loaded.get('order-0')).toEqual({ n: 1 });
+    expect(loaded.get('order-1234')).toEqual({ n: 1235 });
+    expect(loaded.get('order-deleted')).toBeUndefined();
+    expect(announced).toHaveLength(2_500);
+    expect(announced).toContainEqual(['order-2499', { n: 2500 }, undefined]);
+    // After the load, a change names the value it replaces, read back from disk.
+    announced.length = 0;
+    await loaded.set('order-7', { n: 70 });
+    expect(announced).toEqual([['order-7', { n: 70 }, { n: 8 }]]);
+  });
+
   it('catches up with values written by another process', async () => {
     const name = await topic(topics.paymentState, 'state');
     const reader = store(name, producer());

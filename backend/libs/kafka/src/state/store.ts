@@ -4,7 +4,7 @@ import { consoleLogger } from '../logger.js';
 import { BatchOutput } from '../consumer/batch.js';
 import type { RecordPosition } from '../producer/index.js';
 import { TopicReader } from './reader.js';
-import { StateTable, type Row } from './table.js';
+import { StateTable, type LoadedRow, type Row } from './table.js';
 import type { ReadRecord, StateStore, StateStoreOptions } from './types.js';
 
 /**
@@ -29,9 +29,16 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
   let running: Promise<void> = Promise.resolve();
   let queued: Promise<void> | undefined;
 
+  /**
+   * While the whole topic is read into the empty table (the first load, a reload): the rows read,
+   * written to the table in key order at the end (`StateTable.fill`), several times faster than
+   * record by record.
+   */
+  let loading: Map<string, LoadedRow> | undefined;
+
   /** Whether a record at this position is newer than what the map holds for the key. */
   function isNewer(key: string, partition: number, offset: bigint): boolean {
-    const known = table.version(key);
+    const known = loading ? loading.get(key) : table.version(key);
     return !known || known.partition !== partition || known.offset < offset;
   }
 
@@ -46,6 +53,10 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
     }
     const offset = BigInt(record.offset);
     if (!isNewer(record.key, record.partition, offset)) return;
+    if (loading && record.value === undefined) {
+      loading.set(record.key, { json: undefined, partition: record.partition, offset, at: 0 });
+      return;
+    }
     if (record.value === undefined) {
       const previous = options.onChange && table.get(record.key)?.value;
       table.delete(record.key, { partition: record.partition, offset });
@@ -67,9 +78,19 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
       });
       return;
     }
+    const stored = JSON.stringify(parsed.data);
+    if (loading) {
+      loading.set(record.key, {
+        json: stored,
+        partition: record.partition,
+        offset,
+        at: record.timestamp,
+      });
+      return;
+    }
     const previous = options.onChange && table.get(record.key)?.value;
     const row = { value: parsed.data, partition: record.partition, offset, at: record.timestamp };
-    table.put(record.key, row, JSON.stringify(parsed.data));
+    table.put(record.key, row, stored);
     options.onChange?.(record.key, parsed.data, previous);
   }
 
@@ -81,19 +102,28 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
     if (reader.position(partitionKey) === offset) reader.seek(partitionKey, offset + 1n);
   }
 
+  /** The rows of a whole read into the table, each key's value announced once. */
+  function fillTable(rows: Map<string, LoadedRow>): void {
+    table.fill(rows);
+    if (!options.onChange) return;
+    for (const [key, row] of rows) {
+      if (row.json !== undefined) options.onChange(key, JSON.parse(row.json) as T, undefined);
+    }
+  }
+
   async function catchUp(): Promise<void> {
     try {
       if (!positioned) {
         for (const [key, offset] of await reader.offsets('earliest')) reader.seek(key, offset);
         positioned = true;
+        loading = new Map();
       }
       const end = await reader.offsets('latest');
       await reader.readUntil(
         end,
         (records) => {
-          table.batch(() => {
-            for (const record of records) apply(record);
-          });
+          if (loading) for (const record of records) apply(record);
+          else table.batch(() => records.forEach(apply));
           return Promise.resolve();
         },
         abort.signal,
@@ -105,6 +135,13 @@ export function createStateStore<T>(options: StateStoreOptions<T>): StateStore<T
         `could not read the state in ${topic}: ${describeError(error)}`,
         { cause: error, retriable: true },
       );
+    } finally {
+      // Even after a failure: a retried load reads on from where this one stopped.
+      if (loading) {
+        const rows = loading;
+        loading = undefined;
+        fillTable(rows);
+      }
     }
   }
 

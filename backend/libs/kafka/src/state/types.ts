@@ -84,7 +84,8 @@ export interface StateStoreOptions<T> {
   /**
    * Told each time a key's value changes (read, staged, deleted or forgotten), with the value it
    * had: a view folded from these calls (e.g. the stock over all orders) stays equal to a fold
-   * over the store. A new store starts empty.
+   * over the store. A new store starts empty; a read of the whole topic (the first load, a
+   * reload) tells each key once, with its newest value.
    */
   readonly onChange?: (key: string, value: T | undefined, previous: T | undefined) => void;
 }
