@@ -11,7 +11,8 @@ import { priceRequest, requestFingerprint, type PricedRequest } from './order-re
 import { routedEntry } from './timeline.js';
 import { OrderReadModel, type OrderPage, type OrderStatus, type OrderView } from './read-model.js';
 
-const orderTopics = [topics.orders, topics.payments, topics.inventory, topics.outcomes];
+const replyTopics = [topics.payments, topics.inventory, topics.outcomes];
+const orderTopics = [topics.orders, ...replyTopics];
 
 export interface PlacedOrder {
   readonly orderId: string;
@@ -43,14 +44,15 @@ export class OrdersService {
     this.#readModel.rebuild();
     void feed.whenCaughtUp.then(() => this.#readModel.settle());
     this.#keys = new IdempotencyKeys(config.maxIdempotencyKeys);
-    // The read model keeps the newest orders (and keys): a start reads the order topics from
-    // the oldest of those on, not their whole history.
-    const recent = {
-      from: 'recent',
-      anchor: topics.orders,
-      records: Math.max(config.maxOrders, config.maxIdempotencyKeys),
-    } as const;
-    for (const topic of [...orderTopics, topics.retry]) feed.startAt(topic, recent);
+    // The read model keeps the newest orders, and the idempotency keys those of the newest
+    // OrderPlaced: a start reads orders.v1 from the oldest of either on, and the replies from the
+    // oldest order kept on, not their whole history.
+    const recent = (records: number) =>
+      ({ from: 'recent', anchor: topics.orders, records }) as const;
+    feed.startAt(topics.orders, recent(Math.max(config.maxOrders, config.maxIdempotencyKeys)));
+    for (const topic of [...replyTopics, topics.retry]) {
+      feed.startAt(topic, recent(config.maxOrders));
+    }
     for (const topic of orderTopics) feed.on(topic, (record) => this.#fold(record));
     // Retries and dead letters are hops of their order's timeline too.
     for (const topic of [topics.retry, topics.dlq]) {
