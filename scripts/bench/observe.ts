@@ -3,6 +3,8 @@ import { silentLogger, tailTopics, type ReadRecord } from '@kafkadog/kafka';
 import { HopTracker, type Step } from './hops.js';
 import { OutcomeTracker } from './outcomes.js';
 
+const OBSERVER_FETCH_BYTES = 64 * 1024;
+
 /**
  * Reads orders.v1, the replies on payments.v1 and inventory.v1, and orders.outcome.v1 from their
  * start, as an independent observer (no consumer group, nothing committed), into an
@@ -32,7 +34,11 @@ export async function observeOrders(
     topics: [topics.orders.name, topics.outcomes.name, ...Object.keys(replies)],
     clientId,
     logger: silentLogger,
-    maxWaitMs: 200,
+    // Latency comes from the records' timestamps, not from when they are read here: the broker
+    // may gather 64 KiB (or wait 100 ms) per fetch, instead of answering one for each record
+    // any service writes: the bench should not load the broker it measures.
+    maxWaitMs: 100,
+    minBytes: OBSERVER_FETCH_BYTES,
     onRecord: (record) => {
       const id = record.key;
       const type = record.headers[Headers.eventType] ?? '';
