@@ -194,7 +194,6 @@ describe('OrderReadModel', () => {
     model.apply(oldReply, at('payments.v1', Date.parse('2026-01-01T00:00:01.000Z')));
     // Partitions interleave: the newest orders are not the last ones read.
     for (const index of [4, 3, 0, 2, 1]) model.apply(orders[index]!, at('orders.v1', 1_000));
-    expect(model.size).toBe(5);
     model.settle();
 
     expect(model.page(10, 0).orders.map((o) => o.orderId)).toEqual(
@@ -207,5 +206,24 @@ describe('OrderReadModel', () => {
     expect(model.page(10, 0).orders.map((o) => o.orderId)).toEqual(
       [next, orders[4]].map((o) => o!.orderId),
     );
+  });
+
+  it('given a history of many more orders than its capacity, then it holds at most twice as many while reading it', () => {
+    const model = new OrderReadModel(2);
+    const orders = Array.from({ length: 9 }, (_, i) => placed(`2026-01-0${i + 1}T00:00:00.000Z`));
+    model.rebuild();
+    for (const order of orders) model.apply(order, at('orders.v1', 1_000));
+    expect(model.size).toBeLessThanOrEqual(4);
+    // A reply of a dropped order, read later, is dropped too; one of a kept order is folded.
+    const dropped = causedBy(orders[0]!, 'PaymentAuthorized', { paymentId: 'p-0', amount: 5_998 });
+    const kept = causedBy(orders[8]!, 'PaymentAuthorized', { paymentId: 'p-8', amount: 5_998 });
+    expect(model.apply(dropped, at('payments.v1', 2_000))).toBe(false);
+    expect(model.apply(kept, at('payments.v1', 2_000))).toBe(true);
+    model.settle();
+
+    expect(model.page(10, 0).orders.map((o) => o.orderId)).toEqual(
+      [orders[8], orders[7]].map((o) => o!.orderId),
+    );
+    expect(model.get(orders[8]!.orderId!)?.payment).toBe('AUTHORIZED');
   });
 });

@@ -89,8 +89,10 @@ export class OrderReadModel {
   /** Placed orders, newest first. */
   readonly #listed: Draft[] = [];
   readonly #capacity: number;
-  /** While the history is read, nothing is forgotten (see `settle`). */
+  /** While the history is read, only orders placed before the newest `capacity` are dropped. */
   #rebuilding = false;
+  /** Orders dropped while the history is read: their replies, read later, are skipped too. */
+  readonly #dropped = new Set<string>();
 
   /** `capacity`: the most orders kept (see GATEWAY_MAX_ORDERS); the oldest seen go first. */
   constructor(capacity = Number.POSITIVE_INFINITY) {
@@ -99,8 +101,10 @@ export class OrderReadModel {
 
   /**
    * From now until `settle`, the history is read: its partitions come in any interleaving, so
-   * "first seen" says nothing about which orders are oldest, and nothing is forgotten yet. (The
-   * history read is bounded by the feed's start, see EventFeed.startAt.)
+   * "first seen" says nothing about which orders are oldest. Only an order placed before the
+   * `capacity` newest read so far is dropped (it can never be among the newest again), once twice
+   * `capacity` are listed. (The history read is bounded by the feed's start, see
+   * EventFeed.startAt, but a backlog can put a whole burst of orders after it.)
    */
   rebuild(): void {
     this.#rebuilding = true;
@@ -118,6 +122,7 @@ export class OrderReadModel {
       (draft) => !draft.placed && compare(draft.updatedAt ?? '', oldestKept) >= 0,
     );
     this.#listed.splice(0, this.#listed.length, ...kept);
+    this.#dropped.clear();
     this.#orders.clear();
     // Oldest first, as they would have been seen live.
     for (const draft of [...kept].reverse()) this.#orders.set(draft.orderId, draft);
@@ -151,6 +156,7 @@ export class OrderReadModel {
     if (event.type === 'OrderPlaced' && !draft.placed) {
       draft.placed = true;
       this.#insertListed(draft);
+      if (this.#rebuilding && this.#listed.length > 2 * this.#capacity) this.#dropOldestPlaced();
     }
     return true;
   }
@@ -162,6 +168,7 @@ export class OrderReadModel {
 
   /** Adds an entry to the order's timeline; undefined when it is there already. */
   #add(orderId: string, entry: StoredEntry): Draft | undefined {
+    if (this.#dropped.has(orderId)) return undefined;
     let draft = this.#orders.get(orderId);
     if (!draft) {
       draft = { orderId, timeline: [], placed: false };
@@ -212,6 +219,14 @@ export class OrderReadModel {
       // Usually among the last of the list (newest first), so searched from its end.
       const at = this.#listed.lastIndexOf(oldest);
       if (at >= 0) this.#listed.splice(at, 1);
+    }
+  }
+
+  /** While the history is read: keeps the `capacity` newest orders placed so far. */
+  #dropOldestPlaced(): void {
+    for (const dropped of this.#listed.splice(this.#capacity)) {
+      this.#orders.delete(dropped.orderId);
+      this.#dropped.add(dropped.orderId);
     }
   }
 
