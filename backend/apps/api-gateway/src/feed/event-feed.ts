@@ -22,6 +22,17 @@ export interface FeedRecord extends ReadRecord {
 
 export type FeedHandler = (record: FeedRecord) => void;
 
+/**
+ * Whether a handler wants a record, asked before the record is parsed: a record no handler
+ * wants is never parsed (at start, most of a backlog can be replies of orders no view keeps).
+ */
+export type FeedFilter = (record: ReadRecord) => boolean;
+
+interface Subscription {
+  readonly handler: FeedHandler;
+  readonly wants: FeedFilter | undefined;
+}
+
 /** How long a request that needs the rebuilt views waits for them before answering 503. */
 export const CATCH_UP_WAIT_MS = 15_000;
 
@@ -64,7 +75,7 @@ const FEED_FETCH_BYTES = 64 * 1024;
  */
 @Injectable()
 export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly #handlers = new Map<string, FeedHandler[]>();
+  readonly #handlers = new Map<string, Subscription[]>();
   readonly #starts = new Map<string, FeedStart>();
   #tail: TopicTail | undefined;
   #caughtUp = false;
@@ -78,9 +89,10 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
     health.register('read-model', () => (this.#caughtUp ? 'up' : 'starting'));
   }
 
-  on(topic: TopicSpec, handler: FeedHandler): void {
+  on(topic: TopicSpec, handler: FeedHandler, wants?: FeedFilter): void {
     if (this.#tail) throw new Error(`EventFeed.on(${topic.name}) after the feed started`);
-    this.#handlers.set(topic.name, [...(this.#handlers.get(topic.name) ?? []), handler]);
+    const subscription = { handler, wants };
+    this.#handlers.set(topic.name, [...(this.#handlers.get(topic.name) ?? []), subscription]);
   }
 
   /**
@@ -196,10 +208,14 @@ export class EventFeed implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   #dispatch(record: ReadRecord): void {
+    const wanted = (this.#handlers.get(record.topic) ?? []).filter(
+      ({ wants }) => !wants || wants(record),
+    );
+    if (wanted.length === 0) return;
     const spec = topicByName(record.topic);
     const parsed = spec && spec.events.length > 0 ? parseEvent(record.value, spec) : undefined;
     const feedRecord: FeedRecord = { ...record, event: parsed?.ok ? parsed.event : undefined };
-    for (const handler of this.#handlers.get(record.topic) ?? []) {
+    for (const { handler } of wanted) {
       try {
         handler(feedRecord);
       } catch (error) {

@@ -1,4 +1,5 @@
 import { createEvent, topics, type EventOf } from '@kafkadog/contracts';
+import type { ReadRecord } from '@kafkadog/kafka';
 import { KafkaClients } from '@kafkadog/service';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -12,7 +13,6 @@ import { routedEntry } from './timeline.js';
 import { OrderReadModel, type OrderPage, type OrderStatus, type OrderView } from './read-model.js';
 
 const replyTopics = [topics.payments, topics.inventory, topics.outcomes];
-const orderTopics = [topics.orders, ...replyTopics];
 
 export interface PlacedOrder {
   readonly orderId: string;
@@ -53,7 +53,11 @@ export class OrdersService {
     for (const topic of [...replyTopics, topics.retry]) {
       feed.startAt(topic, recent(config.maxOrders));
     }
-    for (const topic of orderTopics) feed.on(topic, (record) => this.#fold(record));
+    feed.on(topics.orders, (record) => this.#fold(record));
+    // A reply of an order the read model dropped while reading the history is not even parsed.
+    const kept = (record: ReadRecord) =>
+      record.key === undefined || !this.#readModel.dropped(record.key);
+    for (const topic of replyTopics) feed.on(topic, (record) => this.#fold(record), kept);
     // Retries and dead letters are hops of their order's timeline too.
     for (const topic of [topics.retry, topics.dlq]) {
       feed.on(topic, (record) => {

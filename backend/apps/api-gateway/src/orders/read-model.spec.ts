@@ -217,6 +217,8 @@ describe('OrderReadModel', () => {
     // A reply of a dropped order, read later, is dropped too; one of a kept order is folded.
     const dropped = causedBy(orders[0]!, 'PaymentAuthorized', { paymentId: 'p-0', amount: 5_998 });
     const kept = causedBy(orders[8]!, 'PaymentAuthorized', { paymentId: 'p-8', amount: 5_998 });
+    expect(model.dropped(orders[0]!.orderId!)).toBe(true);
+    expect(model.dropped(orders[8]!.orderId!)).toBe(false);
     expect(model.apply(dropped, at('payments.v1', 2_000))).toBe(false);
     expect(model.apply(kept, at('payments.v1', 2_000))).toBe(true);
     model.settle();

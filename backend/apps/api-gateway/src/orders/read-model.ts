@@ -182,6 +182,11 @@ export class OrderReadModel {
     return draft;
   }
 
+  /** Whether the order was dropped while the history is read (see `rebuild`). */
+  dropped(orderId: string): boolean {
+    return this.#dropped.has(orderId);
+  }
+
   /** When the order's OrderPlaced was written (its record's timestamp, epoch ms). */
   placedAt(orderId: string): number | undefined {
     const entry = this.#orders

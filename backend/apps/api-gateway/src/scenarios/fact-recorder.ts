@@ -52,11 +52,14 @@ export class FactRecorder {
     feed.startAt(topics.notificationState, { from: 'latest' });
     for (const topic of judgedTopics) {
       const carriesEvents = topic.events.length > 0;
-      feed.on(topic, (record) => {
-        if (this.#open.size === 0) return;
-        const fact = recordFact(record, carriesEvents);
-        for (const log of this.#open) log.add(fact);
-      });
+      feed.on(
+        topic,
+        (record) => {
+          const fact = recordFact(record, carriesEvents);
+          for (const log of this.#open) log.add(fact);
+        },
+        () => this.#open.size > 0,
+      );
     }
   }
 
