@@ -60,7 +60,7 @@ export default defineConfig(({ mode }) => ({
         resolve,
         ssr: { resolve: { conditions: ['source'] } },
         test: {
-          // Faults under load (scripts/faults): a Kafka node killed, services killed at random.
+          // Faults under load (scripts/faults): a Kafka node killed, services killed or frozen.
           // A whole stack per file, one file at a time, after the system tests. Short runs here;
           // `npm run test:faults` (`--mode faults-long`) runs the long ones.
           name: 'faults',
