@@ -281,9 +281,9 @@ async function drain(input: {
   let blocker = 'nothing read yet';
   for (;;) {
     const waiting = input.accepted.filter((id) => !input.hasOutcome(id)).length + input.awaiting();
-    const lag = await totalLag(admin, options.lagAtRest ?? 0);
+    const lag = await groupLag(admin, options.lagAtRest ?? 0);
     if (waiting > 0) blocker = `${waiting} orders without an outcome (as the observer reads)`;
-    else if (lag !== 0) blocker = `consumer groups lag ${Number.isNaN(lag) ? '(unread)' : lag}`;
+    else if (lag !== 0) blocker = `consumer groups lag ${lag}`;
     else {
       const read = await readSettled(options.stack);
       const decided = new Set(read.outcomes.map((outcome) => outcome.orderId));
@@ -313,11 +313,18 @@ async function drain(input: {
   }
 }
 
-async function totalLag(admin: ReturnType<typeof createAdmin>, atRest: number): Promise<number> {
+/** 0, or the lag and the groups that have it, e.g. `25 (order-saga 25)`; `(unread)` on an error. */
+async function groupLag(
+  admin: ReturnType<typeof createAdmin>,
+  atRest: number,
+): Promise<0 | string> {
   try {
-    return (await sampleLag(admin, FAULTS_PREFIX, atRest)).total;
+    const { total, byGroup } = await sampleLag(admin, FAULTS_PREFIX, atRest);
+    if (total === 0) return 0;
+    const groups = Object.entries(byGroup).filter(([, lag]) => lag > 0);
+    return `${total} (${groups.map(([group, lag]) => `${group} ${lag}`).join(', ')})`;
   } catch {
-    return Number.NaN;
+    return '(unread)';
   }
 }
 

@@ -1,2 +1,3 @@
 export * from './producer.js';
 export type * from './types.js';
+export * from './renewing.js';

@@ -4,6 +4,7 @@ import { createTestTopic, memoryLogger, withAdmin } from '../../test/fixtures.js
 import { committedReader, readUntil, type TestMessage } from '../../test/transactions-support.js';
 import { createProducer } from '../producer/index.js';
 import { consumedOffsets, createTransactionalProducer } from './producer.js';
+import { renewingTransactionalProducer } from './renewing.js';
 
 describe('a transactional producer', () => {
   const brokers = testBrokers();
@@ -85,6 +86,32 @@ describe('a transactional producer', () => {
       messages.some((message) => message.value === 'new-2'),
     );
     expect(read.map((message) => message.value)).toEqual(['old-1', 'new-1', 'new-2']);
+  });
+
+  it('renewing: after its client was fenced, the next transaction runs on a new client', async () => {
+    const topic = await createTestTopic(brokers, 'tx.renew', 1);
+    const transactionalId = uniqueName('tx.renew.id');
+    const renewing = renewingTransactionalProducer(
+      () => transactional(transactionalId),
+      memoryLogger(),
+    );
+    closers.push(() => renewing.close());
+    await renewing.runTransaction([record(topic, 'first')]);
+    // Another client takes the id (as the broker does when a frozen producer's transaction
+    // times out): the renewing producer's client is fenced.
+    await transactional(transactionalId).runTransaction([record(topic, 'other')]);
+
+    await expect(renewing.runTransaction([record(topic, 'fenced')])).rejects.toMatchObject({
+      code: 'PRODUCER_FENCED',
+    });
+    await renewing.runTransaction([record(topic, 'renewed')]);
+
+    const reader = committedReader(brokers);
+    closers.push(() => reader.close(true));
+    const read = await readUntil(reader, topic, (messages) =>
+      messages.some((message) => message.value === 'renewed'),
+    );
+    expect(read.map((message) => message.value)).toEqual(['first', 'other', 'renewed']);
   });
 
   it('commits the offsets of several partitions in one transaction', async () => {

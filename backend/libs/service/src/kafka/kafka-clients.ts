@@ -6,6 +6,7 @@ import {
   createKafkaMetrics,
   createProducer,
   createTransactionalProducer,
+  renewingTransactionalProducer,
   waitForKafka,
   type EventProducer,
   type KafkaAdmin,
@@ -102,15 +103,21 @@ export class KafkaClients implements OnModuleInit, OnApplicationShutdown {
    */
   transactionalProducer(purpose: string): TransactionalProducer {
     const id = `${this.options.name}.${purpose}.${this.options.instance}`;
-    return createTransactionalProducer({
-      brokers: this.brokers,
-      clientId: `${this.options.name}-tx-${purpose}`,
-      transactionalId: id,
-      logger: this.logger,
-      // A batch is written in milliseconds; a crashed instance's open transaction holds back
-      // every read_committed reader of its partitions until this runs out (or it restarts).
-      transactionTimeoutMs: 10_000,
-    });
+    // Only this instance uses the id: after a fence (a freeze past the transaction timeout) or a
+    // failed abort, a new client takes it over rather than leave the partitions stalled.
+    return renewingTransactionalProducer(
+      () =>
+        createTransactionalProducer({
+          brokers: this.brokers,
+          clientId: `${this.options.name}-tx-${purpose}`,
+          transactionalId: id,
+          logger: this.logger,
+          // A batch is written in milliseconds; a crashed instance's open transaction holds back
+          // every read_committed reader of its partitions until this runs out (or it restarts).
+          transactionTimeoutMs: 10_000,
+        }),
+      this.logger,
+    );
   }
 
   get producer(): EventProducer {
