@@ -33,26 +33,22 @@ export function renewingTransactionalProducer(
     void ended.close().catch(() => undefined);
   }
 
+  async function onCurrent<T>(call: (producer: TransactionalProducer) => Promise<T>): Promise<T> {
+    try {
+      return await call(current);
+    } catch (error) {
+      renewAfter(error);
+      throw error;
+    }
+  }
+
   return {
     get transactionalId() {
       return current.transactionalId;
     },
-    async begin() {
-      try {
-        return await current.begin();
-      } catch (error) {
-        renewAfter(error);
-        throw error;
-      }
-    },
-    async runTransaction(records, consumed) {
-      try {
-        return await current.runTransaction(records, consumed);
-      } catch (error) {
-        renewAfter(error);
-        throw error;
-      }
-    },
+    begin: () => onCurrent((producer) => producer.begin()),
+    runTransaction: (records, consumed) =>
+      onCurrent((producer) => producer.runTransaction(records, consumed)),
     async close() {
       closed = true;
       await current.close();
