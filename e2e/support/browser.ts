@@ -49,7 +49,10 @@ export function useBrowser(): TestBrowser {
       page.setDefaultTimeout(20_000);
       const errors: string[] = [];
       page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
+        // "Failed to load resource" names no resource: the location says which one failed.
+        const { url } = message.location();
+        if (message.type() === 'error')
+          errors.push(url ? `${message.text()} (${url})` : message.text());
       });
       page.on('pageerror', (error) => errors.push(error.message));
       return { page, errors };

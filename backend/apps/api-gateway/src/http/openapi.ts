@@ -249,6 +249,9 @@ const paths: Record<string, Record<string, unknown>> = {
     get: {
       tags: ['orders'],
       summary: 'One order: status and timeline (each event with topic, partition, offset)',
+      description:
+        'Answered from the read model folded from the topics. A GET right after the POST waits (up to 5 s) for the gateway to read its own write back from ' +
+        `${topics.orders.name}, instead of answering 404.`,
       parameters: [{ name: 'id', in: 'path', required: true, schema: string }],
       responses: {
         200: { description: 'The order', ...json(ref('Order')) },

@@ -36,7 +36,7 @@ export class OrdersController {
   }
 
   @Get(':id')
-  get(@Param('id') orderId: string): OrderView {
+  get(@Param('id') orderId: string): Promise<OrderView> {
     return this.orders.get(orderId);
   }
 }

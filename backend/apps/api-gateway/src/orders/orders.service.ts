@@ -14,6 +14,11 @@ import { OrderReadModel, type OrderPage, type OrderStatus, type OrderView } from
 
 const replyTopics = [topics.payments, topics.inventory, topics.outcomes];
 
+/** How long a GET of an order this gateway just wrote waits for the read model to fold it. */
+const READ_YOUR_WRITE_MS = 5_000;
+/** Orders written but not folded yet that a GET would wait for (the oldest are forgotten). */
+const MAX_UNFOLDED = 10_000;
+
 export interface PlacedOrder {
   readonly orderId: string;
   readonly status: OrderStatus;
@@ -34,6 +39,12 @@ export class OrdersService {
    * the same key sends the very same event (same ids), which consumers recognise if it is there.
    */
   readonly #unconfirmed = new Map<string, EventOf<'OrderPlaced'>>();
+  /**
+   * Orders this gateway wrote that the read model has not folded yet (the feed reads orders.v1
+   * up to 250 ms later): a GET of one waits for it instead of answering 404 to the very client
+   * that was just told where to find it.
+   */
+  readonly #unfolded = new Map<string, { folded: Promise<void>; resolve: () => void }>();
 
   constructor(
     private readonly kafka: KafkaClients,
@@ -87,14 +98,36 @@ export class OrdersService {
     return { orderId, status: this.#readModel.get(orderId)?.status ?? 'PENDING', replayed };
   }
 
-  get(orderId: string): OrderView {
-    const order = this.#readModel.get(orderId);
+  async get(orderId: string): Promise<OrderView> {
+    const order = this.#readModel.get(orderId) ?? (await this.#justWritten(orderId));
     if (!order) {
       throw ApiError.notFound(
         `order ${orderId} (the gateway keeps the newest ${this.#readModel.capacity} orders)`,
       );
     }
     return order;
+  }
+
+  async #justWritten(orderId: string): Promise<OrderView | undefined> {
+    const unfolded = this.#unfolded.get(orderId);
+    if (!unfolded) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      unfolded.folded,
+      new Promise((resolve) => (timer = setTimeout(resolve, READ_YOUR_WRITE_MS))),
+    ]);
+    clearTimeout(timer);
+    return this.#readModel.get(orderId);
+  }
+
+  #written(orderId: string): void {
+    if (this.#readModel.get(orderId) || this.#unfolded.has(orderId)) return;
+    let resolve = () => {};
+    const folded = new Promise<void>((done) => (resolve = done));
+    this.#unfolded.set(orderId, { folded, resolve });
+    if (this.#unfolded.size > MAX_UNFOLDED) {
+      this.#unfolded.delete(this.#unfolded.keys().next().value!);
+    }
   }
 
   page(limit: number, offset: number): OrderPage {
@@ -124,6 +157,7 @@ export class OrdersService {
     if (idempotencyKey !== undefined) this.#unconfirmed.set(idempotencyKey, event);
     await writingToKafka(this.kafka, 'the order', () => this.kafka.producer.publish(event));
     if (idempotencyKey !== undefined) this.#unconfirmed.delete(idempotencyKey);
+    this.#written(event.orderId ?? orderId);
     return event.orderId ?? orderId;
   }
 
@@ -131,6 +165,10 @@ export class OrdersService {
     const { event } = record;
     if (!event) return;
     const folded = this.#readModel.apply(event, record);
+    if (event.type === 'OrderPlaced' && event.orderId) {
+      this.#unfolded.get(event.orderId)?.resolve();
+      this.#unfolded.delete(event.orderId);
+    }
     // Live outcomes only (not the history read at start): the latency of orders flowing now.
     if (folded && this.feed.caughtUp && event.orderId && isOutcome(event.type)) {
       const placedAt = this.#readModel.placedAt(event.orderId);
