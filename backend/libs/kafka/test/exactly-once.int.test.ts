@@ -158,6 +158,67 @@ describe('exactly-once consumer', () => {
     await waitFor(committedAll(aloGroup, specs.orders.name), { what: 'at-least-once at the end' });
   });
 
+  it('commits past aborted transactions at the end of a partition, also one where it handled no record: no lag is left that no record will ever clear', async () => {
+    const specs = await createTestTopics(brokers, 'aborted-tail');
+    closers.push(() => deleteTestTopics(brokers, specs));
+    const topic = specs.orders.name;
+    const upstream = createTransactionalProducer({
+      brokers,
+      clientId: 'aborted-tail-upstream',
+      transactionalId: uniqueName('aborted-tail-upstream.tx'),
+      logger: memoryLogger(),
+    });
+    closers.push(() => upstream.close());
+    const plain = createProducer({ brokers, clientId: 'aborted-plain', logger: memoryLogger() });
+    closers.push(() => plain.close());
+    // Committed records in partition 0 only: the other partitions will hold nothing but an
+    // aborted transaction and its marker, which a read_committed consumer never receives.
+    const events = Array.from({ length: 20 }, () => orderPlaced());
+    await upstream.runTransaction(
+      events.map((e) => ({ ...plain.eventRecord(e, { topic }), partition: 0 })),
+    );
+
+    const eosGroup = uniqueName('aborted-tail.eos');
+    const eos = member('aborted-tail-eos', specs, eosGroup, memoryLogger());
+    let handled = 0;
+    const aloGroup = uniqueName('aborted-tail.alo');
+    const alo = createEventConsumer({
+      brokers,
+      groupId: aloGroup,
+      topics: [specs.orders],
+      producer: plain,
+      retry: false,
+      dlqTopic: specs.dlq.name,
+      retryTopic: specs.retry.name,
+      logger: memoryLogger(),
+      handler: () => {
+        handled++;
+      },
+    });
+    for (const consumer of [eos, alo]) {
+      await consumer.start();
+      closers.push(() => consumer.close());
+    }
+    await waitFor(() => eos.stats().records === events.length && handled === events.length, {
+      what: 'the committed records handled by both groups',
+    });
+
+    // Then, with both groups idle, a transaction in every partition that is aborted.
+    const tx = await upstream.begin();
+    await tx.send(
+      Array.from({ length: specs.orders.partitions }, (_, partition) => ({
+        ...plain.eventRecord(orderPlaced(), { topic }),
+        partition,
+      })),
+    );
+    await tx.abort();
+
+    await waitFor(committedAll(eosGroup, topic), { what: 'exactly-once past the aborted tail' });
+    await waitFor(committedAll(aloGroup, topic), { what: 'at-least-once past the aborted tail' });
+    expect(eos.stats().records).toBe(events.length);
+    expect(handled).toBe(events.length);
+  });
+
   it('fences a member that lost its partitions mid-batch: its outputs are never read', async () => {
     const { specs, events, groupId } = await setup('zombie', 30);
     let release!: () => void;

@@ -68,6 +68,11 @@ const MAX_BATCH_BYTES = 1024 * 1024;
  * batch, does not commit after every record.
  */
 const COMMIT_INTERVAL_MS = 250;
+/**
+ * While no record arrives, how often the loop looks whether its stream moved on past records it
+ * never receives (aborted transactions and their markers) and commits there.
+ */
+const IDLE_CHECK_MS = 500;
 // Waits between attempts to reopen a failed stream or to redo a record that could not finish.
 const recoveryBackoff = { baseMs: 500, factor: 2, maxMs: 30_000, jitter: 0.2 };
 
@@ -299,6 +304,10 @@ export class GroupLoop {
         ) {
           throw this.#rebalanced();
         }
+        if (all.length === 0) {
+          await this.#commitSkipped(stream, fetched.drainedTo, commits);
+          continue;
+        }
         const messages = all.filter((m) => !this.#isStale(m, stream));
         const { left, commit } = await this.#handle(messages, this.#ends(fetched, all, messages));
         carried = left;
@@ -379,12 +388,19 @@ export class GroupLoop {
       topic: message.topic,
       partition: message.partition,
       next: nextOffset(message.offset + 1n, blocked.has(key) ? undefined : ends.get(key)),
-      message,
+      generation: generationOf(message),
+      leaderEpoch: message.leaderEpoch,
     }));
     for (const [key, end] of ends) {
       const message = this.#finished.get(key)?.message;
       if (last.has(key) || blocked.has(key) || !message) continue;
-      points.push({ topic: message.topic, partition: message.partition, next: end, message });
+      points.push({
+        topic: message.topic,
+        partition: message.partition,
+        next: end,
+        generation: generationOf(message),
+        leaderEpoch: message.leaderEpoch,
+      });
     }
     return points;
   }
@@ -423,6 +439,40 @@ export class GroupLoop {
       }
     }
     return ends;
+  }
+
+  /**
+   * Idle, with everything handed out finished: commits each owned partition where its stream's
+   * next fetch starts, if that is past what was finished or committed. Only records this consumer
+   * never receives lie in between: an aborted transaction and its marker, which no later batch
+   * may follow to commit past them (a member that took the partition over, or one whose last
+   * records were aborted, would otherwise keep that lag for good). Exactly-once commits such a
+   * point at once, outside any transaction, so that no later transaction's offset can be
+   * overtaken by it; at-least-once with its other commits.
+   */
+  async #commitSkipped(
+    stream: ClientStream,
+    drainedTo: ReadonlyMap<string, bigint> | undefined,
+    commits: PeriodicCommits<CommitAt>,
+  ): Promise<void> {
+    if (!drainedTo || this.#membershipProblem() !== undefined) return;
+    const points: CommitAt[] = [];
+    for (const [key, next] of drainedTo) {
+      const split = key.lastIndexOf(':');
+      const topic = key.slice(0, split);
+      const partition = Number(key.slice(split + 1));
+      if (!this.#isAssigned(topic, partition)) continue;
+      const done = [this.#positions.get(key), stream.offsetsCommitted.get(key)].reduce<bigint>(
+        (max, offset) => (offset !== undefined && offset > max ? offset : max),
+        -1n,
+      );
+      if (next <= done) continue;
+      points.push({ topic, partition, next, generation: this.#streamGeneration, leaderEpoch: -1 });
+      this.#positions.set(key, next);
+    }
+    if (points.length === 0) return;
+    if (this.#options.transactional) await this.#commit(points);
+    else commits.add(points);
   }
 
   /** Runs `processBatch` until it finishes (or the loop closes, or the group moved on). */
@@ -543,7 +593,7 @@ export class GroupLoop {
     if (points.length === 0) return;
     await retry(
       async () => {
-        const owned = points.filter(({ message }) => !this.#changedHands(message));
+        const owned = points.filter((point) => !this.#changedHands(point));
         if (owned.length < points.length) {
           this.#options.logger.info('partition changed hands during processing; not committing', {
             group: this.#options.groupId,
@@ -555,11 +605,11 @@ export class GroupLoop {
         }
         if (owned.length === 0) return;
         await this.#client.commit({
-          offsets: owned.map(({ topic, partition, next, message }) => ({
+          offsets: owned.map(({ topic, partition, next, leaderEpoch }) => ({
             topic,
             partition,
             offset: next,
-            leaderEpoch: message.leaderEpoch,
+            leaderEpoch,
           })),
         });
         this.#commits++;
@@ -581,10 +631,10 @@ export class GroupLoop {
     );
   }
 
-  #changedHands(message: ClientMessage): boolean {
+  #changedHands(point: CommitAt): boolean {
     return (
-      !this.#isAssigned(message.topic, message.partition) ||
-      generationOf(message) !== this.#client.generationId
+      !this.#isAssigned(point.topic, point.partition) ||
+      point.generation !== this.#client.generationId
     );
   }
 
@@ -644,7 +694,10 @@ interface CommitAt {
   readonly topic: string;
   readonly partition: number;
   readonly next: bigint;
-  readonly message: ClientMessage;
+  /** The group generation the partition was fetched under. */
+  readonly generation: number | undefined;
+  /** The partition leader's epoch the record came with; -1 (unknown) for a skipped range. */
+  readonly leaderEpoch: number;
 }
 
 const partitionOf = (message: Pick<ClientMessage, 'topic' | 'partition'>) =>
@@ -735,10 +788,18 @@ function batchesOf(stream: ClientStream, signal: AbortSignal) {
         }
         if (batch.length > 0 || already > 0) return { messages: batch, drainedTo };
         if (stream.readableEnded || stream.destroyed || signal.aborted) return undefined;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
+        // Idle: wakes up now and then with an empty batch, so that the loop can commit past
+        // records that never come out of the stream (see GroupLoop#commitSkipped).
+        let idle: NodeJS.Timeout | undefined;
+        const ticked = await new Promise<boolean>((resolve) => {
+          wake = () => resolve(false);
+          idle = setTimeout(() => resolve(true), IDLE_CHECK_MS);
         });
+        clearTimeout(idle);
         wake = undefined;
+        if (ticked && stream.readableLength === 0) {
+          return { messages: [], drainedTo: new Map(stream.offsetsToFetch) };
+        }
       }
     },
     /** Makes a waiting (or the next) `next` return an empty batch. */
