@@ -1,6 +1,7 @@
-import { causedBy, parseEvent, topics } from '@kafkadog/contracts';
+import { causedBy, createEvent, parseEvent, topics } from '@kafkadog/contracts';
 import { createAdmin, createProducer, silentLogger } from '@kafkadog/kafka';
 import { randomUUID } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/support/wait.js';
 import { call, endOffsets, eventsIn, readTopic, validOrder, useGateway } from './gateway.js';
@@ -272,22 +273,33 @@ describe('api-gateway orders (real broker, gateway as its own process)', () => {
     const groupId = `test.lag.${randomUUID()}`;
     const admin = createAdmin({ brokers, logger: silentLogger });
     const producer = createProducer({ brokers, clientId: 'test-metrics', logger: silentLogger });
+    let ends: bigint[];
     try {
       await admin.resetGroupOffsets(groupId, [ordersTopic], 'earliest');
+      ends = await endOffsets(brokers, ordersTopic);
       await producer.publish(
         causedBy(parsed.event, 'OrderCompleted', { customerEmail, items, total }),
       );
+      // The feed may hand an outcome over before its OrderPlaced (one fetch, two topics): written
+      // here in that order, a second apart, the cancellation still counts once its order arrives.
+      const late = createEvent('OrderPlaced', parsed.event.data, { orderId: randomUUID() });
+      await producer.publish(
+        causedBy(late, 'OrderCancelled', { customerEmail, reasons: ['payment'], details: [] }),
+      );
+      await setTimeout(1_000);
+      await producer.publish(late);
     } finally {
       await Promise.all([admin.close(), producer.close()]);
     }
-    const ends = await endOffsets(brokers, ordersTopic);
 
     const metrics = await waitFor(
       async () => {
         const text = (await call<string>(`${gateway.url}/metrics`)).body;
-        return /kafkadog_order_latency_seconds_count\{[^}]*outcome="completed"[^}]*\} [1-9]/.test(
-          text,
-        ) && text.includes(`group="${groupId}"`)
+        const counted = (outcome: string) =>
+          new RegExp(
+            `kafkadog_order_latency_seconds_count\\{[^}]*outcome="${outcome}"[^}]*\\} [1-9]`,
+          ).test(text);
+        return counted('completed') && counted('cancelled') && text.includes(`group="${groupId}"`)
           ? text
           : undefined;
       },

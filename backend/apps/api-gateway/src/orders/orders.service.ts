@@ -10,7 +10,13 @@ import { IdempotencyKeys } from './idempotency.js';
 import { ORDERS_CONFIG, type OrdersConfig } from './orders.config.js';
 import { priceRequest, requestFingerprint, type PricedRequest } from './order-request.js';
 import { routedEntry } from './timeline.js';
-import { OrderReadModel, type OrderPage, type OrderStatus, type OrderView } from './read-model.js';
+import {
+  isOutcome,
+  OrderReadModel,
+  type OrderPage,
+  type OrderStatus,
+  type OrderView,
+} from './read-model.js';
 
 const replyTopics = [topics.payments, topics.inventory, topics.outcomes];
 
@@ -169,13 +175,17 @@ export class OrdersService {
       this.#unfolded.get(event.orderId)?.resolve();
       this.#unfolded.delete(event.orderId);
     }
-    // Live outcomes only (not the history read at start): the latency of orders flowing now.
-    if (folded && this.feed.caughtUp && event.orderId && isOutcome(event.type)) {
-      const placedAt = this.#readModel.placedAt(event.orderId);
-      if (placedAt !== undefined) {
+    // Live orders only (not the history read at start): the latency of orders flowing now. One
+    // fetch can hand an outcome over before its OrderPlaced (another topic): the latency is taken
+    // when the second of the two is folded.
+    const { orderId } = event;
+    if (folded && this.feed.caughtUp && orderId && isLatencyEnd(event.type)) {
+      const placedAt = this.#readModel.placedAt(orderId);
+      const outcome = this.#readModel.outcomeOf(orderId);
+      if (placedAt !== undefined && outcome !== undefined) {
         this.kafka.metrics.orderLatency.observe(
-          { outcome: event.type === 'OrderCompleted' ? 'completed' : 'cancelled' },
-          Math.max(0, record.timestamp - placedAt) / 1000,
+          { outcome: outcome.type === 'OrderCompleted' ? 'completed' : 'cancelled' },
+          Math.max(0, outcome.at - placedAt) / 1000,
         );
       }
     }
@@ -188,6 +198,7 @@ export class OrdersService {
   }
 }
 
-function isOutcome(type: string): boolean {
-  return type === 'OrderCompleted' || type === 'OrderCancelled';
+/** An order's latency runs from its OrderPlaced to its outcome: folding either may end it. */
+function isLatencyEnd(type: string): boolean {
+  return type === 'OrderPlaced' || isOutcome(type);
 }

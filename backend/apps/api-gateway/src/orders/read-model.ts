@@ -195,6 +195,14 @@ export class OrderReadModel {
     return entry ? Date.parse(entry.timestamp) : undefined;
   }
 
+  /** The order's first outcome: its type and when it was written (epoch ms). */
+  outcomeOf(orderId: string): { type: string; at: number } | undefined {
+    const entry = this.#orders
+      .get(orderId)
+      ?.timeline.find((e) => e.kind === 'event' && isOutcome(e.type));
+    return entry ? { type: entry.type, at: Date.parse(entry.timestamp) } : undefined;
+  }
+
   get(orderId: string): OrderView | undefined {
     const draft = this.#orders.get(orderId);
     return draft?.placed ? toView(draft) : undefined;
@@ -333,4 +341,8 @@ function toView(draft: Draft): OrderView {
     updatedAt: draft.updatedAt ?? draft.createdAt ?? '',
     timeline: servedTimeline(draft.timeline),
   };
+}
+
+export function isOutcome(type: string): boolean {
+  return type === 'OrderCompleted' || type === 'OrderCancelled';
 }
