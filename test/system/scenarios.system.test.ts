@@ -102,6 +102,15 @@ describe('scenarios', () => {
     );
     const faults = await getJson<{ inventoryFailureRate: number }>(`${gateway}/faults`);
     expect(faults.inventoryFailureRate).toBe(0);
+    // Inventory follows the switches beside its group: the order waits until it applies rate 1,
+    // and the redrive until it applies 0. Otherwise either can be decided at the old rate.
+    const steps = run.log.map((entry) => entry.text.replace(/@\d+/, '@N'));
+    const applied = 'inventory-service applies the fault setting at api-gateway.faults.v1@N';
+    expect(steps.indexOf(applied)).toBeGreaterThan(-1);
+    expect(steps.indexOf(applied)).toBeLessThan(steps.findIndex((s) => s.startsWith('placed')));
+    expect(steps.lastIndexOf(applied)).toBeLessThan(
+      steps.findIndex((s) => s.startsWith('redriven')),
+    );
   });
 
   it('replay passes: the notification group reads every outcome again and suppresses each', async () => {

@@ -237,16 +237,22 @@ describe('inventory-service on a real broker', () => {
       });
       expect(await eventsOf(topics.inventory.name, flaky.orderId!)).toEqual([]);
 
-      await own.producer.publish(
+      const applied = async () =>
+        (await running.clients.metrics.faultSwitchesOffset.get()).values[0]?.value;
+      const before = await applied();
+      const setting = await own.producer.publish(
         createEvent('FaultsConfigured', {
           inventoryFailureRate: 0,
           paymentLimitCents: 500_000,
           declinedCards: ['4000000000000002'],
         }),
       );
-      await waitFor(() => running.service.failureRate === 0, {
-        what: 'the failure rate from Kafka',
+      expect(before).toBeLessThan(Number(setting.offset));
+      // What a scenario waits for before it places an order the new rate must decide.
+      await waitFor(async () => (await applied()) === Number(setting.offset), {
+        what: 'kafkadog_fault_switches_offset at the new setting',
       });
+      expect(running.service.failureRate).toBe(0);
       const healthy = orderPlaced([['sku-webcam', 1]]);
       await own.producer.publish(healthy);
       expect((await repliesOf(healthy.orderId!, 1)).map((e) => e.type)).toEqual([

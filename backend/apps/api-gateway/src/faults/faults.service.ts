@@ -43,20 +43,25 @@ export class FaultsService {
     return this.#current;
   }
 
-  update(update: FaultsUpdate): Promise<FaultsView> {
+  async update(update: FaultsUpdate): Promise<FaultsView> {
+    return (await this.write(update)).view;
+  }
+
+  /** Like update, and says at which offset of api-gateway.faults.v1 the setting was written. */
+  write(update: FaultsUpdate): Promise<{ view: FaultsView; offset: number }> {
     const next = this.#updating.then(() => this.#apply(update));
     this.#updating = next.catch(() => {});
     return next;
   }
 
-  async #apply(update: FaultsUpdate): Promise<FaultsView> {
+  async #apply(update: FaultsUpdate): Promise<{ view: FaultsView; offset: number }> {
     // Merging into the defaults while the latest setting is still unread would undo it.
     await this.feed.untilCaughtUp();
     const event = createEvent('FaultsConfigured', applyUpdate(this.#current, update));
-    await writingToKafka(this.kafka, 'the fault switches', () =>
+    const position = await writingToKafka(this.kafka, 'the fault switches', () =>
       this.kafka.producer.publish(event),
     );
     this.#current = { ...event.data, source: 'kafka', configuredAt: event.occurredAt };
-    return this.#current;
+    return { view: this.#current, offset: Number(position.offset) };
   }
 }

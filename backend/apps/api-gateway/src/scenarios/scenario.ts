@@ -60,7 +60,11 @@ export interface RunContext {
    * refusal (an HTTP error the gateway would answer) is a fact too, then thrown.
    */
   placeOrder(request: OrderRequest, label?: string): Promise<string>;
-  /** Changes fault switches; the run restores what they were when it ends, however it ends. */
+  /**
+   * Changes fault switches and waits until the services that follow them apply the change (each
+   * reports the setting's offset on GET /metrics). The run restores what they were when it ends,
+   * however it ends.
+   */
   setFaults(update: FaultsUpdate): Promise<void>;
   /** Sends a dead letter back to orders.retry.v1 (as POST /dlq/:offset/redrive does). */
   redrive(dlqOffset: number): Promise<void>;

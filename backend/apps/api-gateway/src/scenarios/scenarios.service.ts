@@ -1,3 +1,4 @@
+import { topics } from '@kafkadog/contracts';
 import { describeError } from '@kafkadog/kafka';
 import { KafkaClients } from '@kafkadog/service';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
@@ -5,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GroupControl } from '../control/group-control.js';
 import { DlqService } from '../dlq/dlq.service.js';
 import { FaultsService } from '../faults/faults.service.js';
-import type { Faults } from '../faults/faults.js';
+import type { Faults, FaultsUpdate } from '../faults/faults.js';
 import { EventFeed } from '../feed/event-feed.js';
 import { ApiError } from '../http/api-error.js';
 import { LabClient } from '../lab/lab.client.js';
@@ -21,6 +22,19 @@ import { SCENARIOS_CONFIG, type ScenariosConfig } from './scenarios.config.js';
 /** Finished runs kept for GET /scenarios/runs/:runId. */
 const KEPT_RUNS = 50;
 const POLL_MS = 500;
+/** The gauge a service that follows the fault switches serves: the offset of the one it applies. */
+const FAULTS_OFFSET = 'kafkadog_fault_switches_offset';
+const FAULTS_POLL_MS = 100;
+
+/** The services whose decisions the changed switches steer. */
+function followersOf(update: FaultsUpdate): string[] {
+  const followers: string[] = [];
+  if (update.inventoryFailureRate !== undefined) followers.push('inventory-service');
+  if (update.paymentLimitCents !== undefined || update.declinedCards !== undefined) {
+    followers.push('payment-service');
+  }
+  return followers;
+}
 
 export interface ScenarioView {
   readonly id: ScenarioId;
@@ -249,7 +263,11 @@ export class ScenariosService implements BeforeApplicationShutdown {
       },
       setFaults: async (update) => {
         faultsChanged();
-        await this.faults.update(update);
+        const { offset } = await this.faults.write(update);
+        for (const service of followersOf(update)) {
+          await this.#untilApplied(service, offset, signal);
+          run.log(`${service} applies the fault setting at ${topics.faults.name}@${offset}`);
+        }
       },
       redrive: async (offset) => {
         await this.dlq.redrive(offset);
@@ -293,6 +311,33 @@ export class ScenariosService implements BeforeApplicationShutdown {
         }
       },
     };
+  }
+
+  /**
+   * Until `service` reports on GET /metrics that it applies the fault setting at `offset`: it
+   * follows the switches beside its consumer group, and an order placed before it read the new
+   * setting would be decided by the old one.
+   */
+  async #untilApplied(service: string, offset: number, signal: AbortSignal): Promise<void> {
+    const deadline = Date.now() + this.config.waitMs;
+    let seen = 'nothing yet';
+    for (;;) {
+      signal.throwIfAborted();
+      try {
+        const fact = await this.probes.counter(service, FAULTS_OFFSET, {});
+        if (fact.value >= offset) return;
+        seen = `offset ${fact.value}`;
+      } catch (error) {
+        seen = message(error);
+      }
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `${service} did not apply the fault setting at ${topics.faults.name}@${offset} within ` +
+            `${Math.round(this.config.waitMs / 1000)} s (${FAULTS_OFFSET}: ${seen})`,
+        );
+      }
+      await sleep(FAULTS_POLL_MS, undefined, { signal });
+    }
   }
 
   /** The lab's actions, each remembered in `undo` until undone. */

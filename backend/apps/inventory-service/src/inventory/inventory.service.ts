@@ -1,13 +1,8 @@
-import { parseEvent, topics } from '@kafkadog/contracts';
-import {
-  KafkadogError,
-  retryGroupId,
-  tailTopics,
-  type EventMeta,
-  type TopicTail,
-} from '@kafkadog/kafka';
+import { topics } from '@kafkadog/contracts';
+import { KafkadogError, retryGroupId, type EventMeta, type TopicTail } from '@kafkadog/kafka';
 import {
   createOrderProcessor,
+  followFaultSwitches,
   HealthRegistry,
   KafkaClients,
   runSingleActive,
@@ -138,7 +133,7 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async #startSteps(fence: () => void): Promise<void> {
-    const { brokers, logger } = this.kafka;
+    const { logger } = this.kafka;
     this.#fence = fence;
     await this.kafka.admin.ensureTopics([
       topics.orders,
@@ -151,16 +146,11 @@ export class InventoryService implements OnApplicationBootstrap, OnApplicationSh
       topics.inventoryState,
     ]);
 
-    this.#faults = await tailTopics({
-      brokers,
-      topics: [topics.faults.name],
-      from: 'earliest',
+    this.#faults = await followFaultSwitches(this.kafka, {
       clientId: `${GROUP_ID}.faults`,
-      logger,
-      onRecord: (record) => {
-        const parsed = parseEvent(record.value, topics.faults);
-        if (!parsed.ok || parsed.event.type !== 'FaultsConfigured') return;
-        const rate = parsed.event.data.inventoryFailureRate;
+      apply: (setting) => {
+        // A deleted setting: back to the rate the service was started with.
+        const rate = setting?.inventoryFailureRate ?? this.config.failureRate;
         if (rate !== this.#failureRate) logger.info('inventory failure rate set', { rate });
         this.#failureRate = rate;
       },

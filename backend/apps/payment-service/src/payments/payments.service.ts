@@ -1,12 +1,13 @@
-import { parseEvent } from '@kafkadog/contracts';
-import { tailTopics, type ReadRecord, type TopicTail } from '@kafkadog/kafka';
+import type { TopicTail } from '@kafkadog/kafka';
 import {
   abortable,
   createOrderProcessor,
+  followFaultSwitches,
   HealthRegistry,
   KafkaClients,
   startInBackground,
   type BackgroundStart,
+  type FaultSetting,
   type OrderProcessor,
 } from '@kafkadog/service';
 import {
@@ -70,13 +71,9 @@ export class PaymentsService implements OnApplicationBootstrap, OnApplicationShu
   async #start(signal: AbortSignal): Promise<void> {
     try {
       await this.kafka.admin.ensureTopics(paymentConfig.topics);
-      this.#faults = await tailTopics({
-        brokers: this.kafka.brokers,
-        topics: [paymentConfig.faults.name],
-        from: 'earliest',
+      this.#faults = await followFaultSwitches(this.kafka, {
         clientId: `${paymentConfig.groupId}.faults`,
-        logger: this.kafka.logger,
-        onRecord: (record) => this.#onFaults(record),
+        apply: (setting) => this.#onFaults(setting),
       });
       // The rules before the first decision: an order decided before the latest setting was read
       // would get the defaults instead.
@@ -110,23 +107,14 @@ export class PaymentsService implements OnApplicationBootstrap, OnApplicationShu
     this.#faults = undefined;
   }
 
-  #onFaults(record: ReadRecord): void {
-    if (record.value === undefined) {
+  #onFaults(setting: FaultSetting | undefined): void {
+    if (setting === undefined) {
       // The setting was deleted: back to the documented defaults.
       this.#rules = defaultPaymentRules;
       this.kafka.logger.info('payment rules reset to the defaults', { ...this.#rules });
       return;
     }
-    const parsed = parseEvent(record.value, paymentConfig.faults);
-    if (!parsed.ok || parsed.event.type !== 'FaultsConfigured') {
-      this.kafka.logger.warn('invalid fault setting ignored; the rules stay as they were', {
-        topic: record.topic,
-        offset: record.offset,
-        error: parsed.ok ? `unexpected ${parsed.event.type}` : parsed.error,
-      });
-      return;
-    }
-    this.#rules = paymentRulesFrom(parsed.event.data);
+    this.#rules = paymentRulesFrom(setting);
     this.kafka.logger.info('payment rules', {
       limitCents: this.#rules.limitCents,
       declinedCards: this.#rules.declinedCards.join(','),

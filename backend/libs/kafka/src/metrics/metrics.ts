@@ -29,6 +29,12 @@ export interface KafkaMetrics {
    * observes each order it sees completed or cancelled live; other services leave it empty).
    */
   readonly orderLatency: Histogram<'outcome'>;
+  /**
+   * The offset in api-gateway.faults.v1 of the fault setting the service applies (payment and
+   * inventory follow the switches; -1 until they read one): a switch is in force there once this
+   * reaches the offset it was written at.
+   */
+  readonly faultSwitchesOffset: Gauge;
 }
 
 function gauge<L extends string>(
@@ -121,6 +127,12 @@ export function createKafkaMetrics(registry: Registry = new Registry()): KafkaMe
       'From OrderPlaced to the order outcome, by record timestamps',
       ['outcome'],
       [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    ),
+    faultSwitchesOffset: gauge(
+      registry,
+      'kafkadog_fault_switches_offset',
+      'Offset in api-gateway.faults.v1 of the fault setting this service applies',
+      [],
     ),
   };
 }
