@@ -4,6 +4,7 @@ import { waitFor } from '../../../../test/support/wait.js';
 import { createEventConsumer, type EventMeta } from '../src/consumer/index.js';
 import { createProducer } from '../src/producer/index.js';
 import {
+  countingConsumer,
   createTestTopics,
   deleteTestTopics,
   memoryLogger,
@@ -74,21 +75,8 @@ describe('a batch at a time', () => {
     closers.push(() => deleteTestTopics(brokers, specs));
     const producer = createProducer({ brokers, clientId: 'test-commits', logger: memoryLogger() });
     closers.push(() => producer.close());
-    let handled = 0;
     const groupId = `commit-interval.${Date.now()}`;
-    const consumer = createEventConsumer({
-      brokers,
-      groupId,
-      topics: [specs.orders],
-      producer,
-      retry: false,
-      dlqTopic: specs.dlq.name,
-      retryTopic: specs.retry.name,
-      logger: memoryLogger(),
-      handler: () => {
-        handled++;
-      },
-    });
+    const { consumer, handled } = countingConsumer({ brokers, specs, groupId, producer });
     await consumer.start();
     closers.push(() => consumer.close());
 
@@ -96,7 +84,7 @@ describe('a batch at a time', () => {
     const started = Date.now();
     for (let n = 1; n <= 40; n++) {
       await producer.publish(orderPlaced(), { topic: specs.orders.name });
-      await waitFor(() => handled === n, { what: `record ${n} handled` });
+      await waitFor(() => handled() === n, { what: `record ${n} handled` });
     }
     const seconds = (Date.now() - started) / 1000;
     await waitFor(

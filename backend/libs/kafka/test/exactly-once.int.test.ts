@@ -7,6 +7,7 @@ import { createProducer } from '../src/producer/index.js';
 import { countRecords } from '../src/state/index.js';
 import { createTransactionalProducer } from '../src/transactions/index.js';
 import {
+  countingConsumer,
   createTestTopics,
   deleteTestTopics,
   memoryLogger,
@@ -133,25 +134,17 @@ describe('exactly-once consumer', () => {
     const eos = member('markers-eos', specs, eosGroup, memoryLogger());
     await eos.start();
     closers.push(() => eos.close());
-    let handled = 0;
     const aloGroup = uniqueName('markers.alo');
-    const alo = createEventConsumer({
+    const { consumer: alo, handled } = countingConsumer({
       brokers,
+      specs,
       groupId: aloGroup,
-      topics: [specs.orders],
       producer: plain,
-      retry: false,
-      dlqTopic: specs.dlq.name,
-      retryTopic: specs.retry.name,
-      logger: memoryLogger(),
-      handler: () => {
-        handled++;
-      },
     });
     await alo.start();
     closers.push(() => alo.close());
 
-    await waitFor(() => eos.stats().records === events.length && handled === events.length, {
+    await waitFor(() => eos.stats().records === events.length && handled() === events.length, {
       what: 'every record handled by both groups',
     });
     await waitFor(committedAll(eosGroup, specs.orders.name), { what: 'exactly-once at the end' });
@@ -180,26 +173,18 @@ describe('exactly-once consumer', () => {
 
     const eosGroup = uniqueName('aborted-tail.eos');
     const eos = member('aborted-tail-eos', specs, eosGroup, memoryLogger());
-    let handled = 0;
     const aloGroup = uniqueName('aborted-tail.alo');
-    const alo = createEventConsumer({
+    const { consumer: alo, handled } = countingConsumer({
       brokers,
+      specs,
       groupId: aloGroup,
-      topics: [specs.orders],
       producer: plain,
-      retry: false,
-      dlqTopic: specs.dlq.name,
-      retryTopic: specs.retry.name,
-      logger: memoryLogger(),
-      handler: () => {
-        handled++;
-      },
     });
     for (const consumer of [eos, alo]) {
       await consumer.start();
       closers.push(() => consumer.close());
     }
-    await waitFor(() => eos.stats().records === events.length && handled === events.length, {
+    await waitFor(() => eos.stats().records === events.length && handled() === events.length, {
       what: 'the committed records handled by both groups',
     });
 
@@ -216,7 +201,7 @@ describe('exactly-once consumer', () => {
     await waitFor(committedAll(eosGroup, topic), { what: 'exactly-once past the aborted tail' });
     await waitFor(committedAll(aloGroup, topic), { what: 'at-least-once past the aborted tail' });
     expect(eos.stats().records).toBe(events.length);
-    expect(handled).toBe(events.length);
+    expect(handled()).toBe(events.length);
   });
 
   it('fences a member that lost its partitions mid-batch: its outputs are never read', async () => {

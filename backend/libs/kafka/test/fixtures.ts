@@ -2,7 +2,9 @@ import { createEvent, topics, type EventOf, type TopicSpec } from '@kafkadog/con
 import { randomUUID } from 'node:crypto';
 import { uniqueName } from '../../../../test/support/kafka.js';
 import { createAdmin, type KafkaAdmin } from '../src/admin/index.js';
+import { createEventConsumer, type EventConsumer } from '../src/consumer/index.js';
 import { createConsoleLogger, type Logger, type LogFields } from '../src/logger.js';
+import type { EventProducer } from '../src/producer/index.js';
 
 export function orderPlaced(orderId: string = randomUUID()): EventOf<'OrderPlaced'> {
   return createEvent(
@@ -48,6 +50,34 @@ export async function createTestTopics(brokers: string[], prefix: string): Promi
   };
   await withAdmin(brokers, (admin) => admin.ensureTopics(Object.values(specs)));
   return specs;
+}
+
+/**
+ * An at-least-once consumer of the test's orders topic that writes nothing and counts the
+ * records it handles. Not started.
+ */
+export function countingConsumer(options: {
+  readonly brokers: string[];
+  readonly specs: TestTopics;
+  readonly groupId: string;
+  readonly producer: EventProducer;
+}): { readonly consumer: EventConsumer; readonly handled: () => number } {
+  const { specs } = options;
+  let handled = 0;
+  const consumer = createEventConsumer({
+    brokers: options.brokers,
+    groupId: options.groupId,
+    topics: [specs.orders],
+    producer: options.producer,
+    retry: false,
+    dlqTopic: specs.dlq.name,
+    retryTopic: specs.retry.name,
+    logger: memoryLogger(),
+    handler: () => {
+      handled++;
+    },
+  });
+  return { consumer, handled: () => handled };
 }
 
 export async function deleteTestTopics(brokers: string[], specs: TestTopics | undefined) {
