@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseCpuTicks, parseStatusMb, readUsage } from './procstat.js';
+import {
+  machineShare,
+  parseCpuTicks,
+  parseMachineTicks,
+  parseStatusMb,
+  readMachineTicks,
+  readUsage,
+} from './procstat.js';
 
 describe('/proc parsing', () => {
   it('adds user and system ticks, whatever spaces the command name holds', () => {
@@ -20,5 +27,18 @@ describe('/proc parsing', () => {
     expect(usage?.cpuMs).toBeGreaterThan(0);
     expect(usage?.peakRssMb).toBeGreaterThan(1);
     expect(await readUsage(2 ** 22 + 7)).toBeUndefined();
+  });
+
+  it('reads busy and stolen machine time from /proc/stat, and their shares between two readings', async () => {
+    const before = parseMachineTicks(
+      'cpu  1000 10 300 5000 40 0 50 100 0 0\ncpu0 500 5 150 2500 20 0 25 50 0 0\n',
+    );
+    expect(before).toEqual({ total: 6500, busy: 1360, steal: 100 });
+    // 1000 ticks later: 600 busy, 350 idle, 50 stolen.
+    const after = parseMachineTicks('cpu  1500 10 380 5350 40 0 70 150 0 0\n');
+    expect(machineShare(before, after)).toEqual({ busyPercent: 60, stealPercent: 5 });
+    expect(machineShare(after, after)).toBeNull();
+    expect(() => parseMachineTicks('intr 1 2 3')).toThrow('/proc/stat');
+    expect((await readMachineTicks())?.total).toBeGreaterThan(0);
   });
 });

@@ -66,3 +66,51 @@ export async function readAll(
   );
   return Object.fromEntries(entries.filter((entry): entry is [string, ProcessUsage] => !!entry[1]));
 }
+
+/** The machine's CPU time so far, all CPUs together, in ticks, from the first line of /proc/stat. */
+export interface MachineTicks {
+  readonly total: number;
+  /** user, nice, system, irq and softirq. */
+  readonly busy: number;
+  /** Time the hypervisor ran something else while this machine wanted a CPU. */
+  readonly steal: number;
+}
+
+export function parseMachineTicks(procStat: string): MachineTicks {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+  const [user, nice, system, idle, iowait, irq, softirq, steal = 0] = (line ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const known = [user, nice, system, idle, iowait, irq, softirq];
+  if (!line || known.some((n) => n === undefined || !Number.isFinite(n))) {
+    throw new Error(`unexpected /proc/stat: ${procStat.slice(0, 120)}`);
+  }
+  const [u, n, s, i, w, q, sq] = known as number[];
+  return { total: u! + n! + s! + i! + w! + q! + sq! + steal, busy: u! + n! + s! + q! + sq!, steal };
+}
+
+/** The machine's ticks now; undefined where there is no /proc/stat. */
+export async function readMachineTicks(): Promise<MachineTicks | undefined> {
+  try {
+    return parseMachineTicks(await readFile('/proc/stat', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy and stolen shares of all CPUs between two readings, in %. */
+export function machineShare(
+  before: MachineTicks | undefined,
+  after: MachineTicks | undefined,
+): { busyPercent: number; stealPercent: number } | null {
+  if (!before || !after || after.total <= before.total) return null;
+  const total = after.total - before.total;
+  const percent = (ticks: number) => Math.round((ticks / total) * 1000) / 10;
+  return {
+    busyPercent: percent(after.busy - before.busy),
+    stealPercent: percent(after.steal - before.steal),
+  };
+}

@@ -23,6 +23,7 @@ const result: ModeResult = {
     completedPerSec: 99.7,
     httpP50Ms: 3.2,
     httpP99Ms: 15,
+    machineCpu: { busyPercent: 88.5, stealPercent: 2 },
     hops: {
       payment: { waited: { p50Ms: 3, p99Ms: 9 }, processed: { p50Ms: 2, p99Ms: 5 } },
       inventory: { waited: { p50Ms: 3, p99Ms: 9 }, processed: { p50Ms: 2, p99Ms: 5 } },
@@ -88,6 +89,7 @@ describe('the bench report', () => {
     expect(text).toMatch(/completed \/ cancelled\s+2990 \/ 10/);
     expect(text).toMatch(/e2e p50 \/ p95 \/ p99 \/ max ms\s+40 \/ 80 \/ 120 \/ 300/);
     expect(text).toMatch(/HTTP p50 \/ p99 ms\s+3.20 \/ 15/);
+    expect(text).toMatch(/machine CPU busy \/ stolen %\s+88.5 \/ 2\s/);
     expect(text).toMatch(/our e2e p50 \/ one hop p50\s+×20/);
     expect(text).toMatch(/RSS MB after 100000 orders/);
     expect(text).toMatch(/api-gateway\s+190\s+140\s+7.25/);

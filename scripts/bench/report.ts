@@ -1,4 +1,4 @@
-import type { BenchResult, ModeResult } from './result.js';
+import type { BenchResult, FixedRateResult, ModeResult } from './result.js';
 import { ratio } from './stats.js';
 import { STEPS } from './hops.js';
 import type { Limit } from './limit.js';
@@ -58,6 +58,11 @@ export function formatReport(result: BenchResult): string {
   return modes.map(formatMode).join('\n\n');
 }
 
+function cpuShare(load: Pick<FixedRateResult, 'machineCpu'> | null): string | null {
+  const cpu = load?.machineCpu;
+  return cpu ? slash(cpu.busyPercent, cpu.stealPercent) : null;
+}
+
 function formatMode(r: ModeResult): string {
   const f = r.fixedRate;
   const m = r.maxThroughput;
@@ -88,6 +93,7 @@ function formatMode(r: ModeResult): string {
       ['HTTP p50 / p99 ms', f && f.via === 'http' ? slash(f.httpP50Ms, f.httpP99Ms) : null, null],
       ['completed orders/s', f?.completedPerSec, m?.ordersPerSec],
       ['lag peak / drain ms', null, m && slash(m.peakLag, m.lagDrainMs)],
+      ['machine CPU busy / stolen %', cpuShare(f), cpuShare(m)],
     ]),
   ];
   if (f) {

@@ -27,6 +27,12 @@ interface Outcomes {
   readonly p95Ms: number | null;
   readonly p99Ms: number | null;
   readonly maxMs: number | null;
+  /**
+   * How busy the whole machine was while the load ran (every process, the bench's own too), and
+   * how much CPU time the hypervisor gave to others, in % of all CPUs: what to read run-to-run
+   * differences against. Null without /proc/stat.
+   */
+  readonly machineCpu?: { readonly busyPercent: number; readonly stealPercent: number } | null;
 }
 
 export interface FixedRateResult extends Outcomes {

@@ -14,7 +14,7 @@ import { observeOrders } from './observe.js';
 import { httpPlacer, kafkaPlacer, type Placer } from './orders.js';
 import type { OutcomeTracker } from './outcomes.js';
 import type { ProcessingMode } from './processing.js';
-import { readAll } from './procstat.js';
+import { machineShare, readAll, readMachineTicks } from './procstat.js';
 import { ratiosOf } from './report.js';
 import type { FixedRateResult, Machine, MaxThroughputResult, ModeResult } from './result.js';
 import { summarize } from './stats.js';
@@ -107,6 +107,7 @@ export async function runMode(
         );
       }, PROGRESS_EVERY_MS);
       let loaded: LoadResult;
+      const ticksBefore = await readMachineTicks();
       try {
         loaded =
           load === 'fixed'
@@ -128,6 +129,7 @@ export async function runMode(
         clearInterval(ticker);
         await placer.close();
       }
+      const machineCpu = machineShare(ticksBefore, await readMachineTicks());
       nextOrder += loaded.orderIds.length + loaded.failed;
       placedInAll += loaded.orderIds.length;
       if (loaded.firstError)
@@ -146,6 +148,7 @@ export async function runMode(
         lost: summary.lost,
         duplicates: summary.duplicates,
         ...latencyFields(summary.latency),
+        machineCpu,
       };
       const loadSeconds = (loaded.endedAt - loaded.startedAt) / 1000;
       if (load === 'fixed') {
