@@ -14,6 +14,7 @@ import { writingToKafka } from '../http/kafka-unavailable.js';
 import { OrdersService } from '../orders/orders.service.js';
 import { scenarioById, scenarios } from './catalog/index.js';
 import { FactRecorder } from './fact-recorder.js';
+import { factsOf } from './facts.js';
 import { Probes } from './probes.js';
 import { Run, type RunView } from './run.js';
 import type { RunContext, RunLab, Scenario, ScenarioId } from './scenario.js';
@@ -24,7 +25,6 @@ const KEPT_RUNS = 50;
 const POLL_MS = 500;
 /** The gauge a service that follows the fault switches serves: the offset of the one it applies. */
 const FAULTS_OFFSET = 'kafkadog_fault_switches_offset';
-const FAULTS_POLL_MS = 100;
 
 /** The services whose decisions the changed switches steer. */
 function followersOf(update: FaultsUpdate): string[] {
@@ -235,7 +235,7 @@ export class ScenariosService implements BeforeApplicationShutdown {
   ): RunContext {
     const facts = () => run.facts.facts;
     const add = (list: readonly Parameters<Run['add']>[0][]) => list.forEach((f) => run.add(f));
-    return {
+    const context: RunContext = {
       waitMs: this.config.waitMs,
       watchMs: this.config.watchMs,
       log: (text) => run.log(text),
@@ -264,9 +264,20 @@ export class ScenariosService implements BeforeApplicationShutdown {
       setFaults: async (update) => {
         faultsChanged();
         const { offset } = await this.faults.write(update);
+        // A service follows the switches beside its consumer group: an order placed before it
+        // read the new setting would be decided by the old one.
         for (const service of followersOf(update)) {
-          await this.#untilApplied(service, offset, signal);
-          run.log(`${service} applies the fault setting at ${topics.faults.name}@${offset}`);
+          const setting = `${topics.faults.name}@${offset}`;
+          await context.waitFor(
+            `${service} to apply the fault setting at ${setting} (${FAULTS_OFFSET})`,
+            (facts) =>
+              (factsOf(facts, 'counter')
+                .filter((fact) => fact.service === service && fact.name === FAULTS_OFFSET)
+                .at(-1)?.value ?? -1) >= offset,
+            this.config.waitMs,
+            () => context.observeCounter(service, FAULTS_OFFSET, {}),
+          );
+          run.log(`${service} applies the fault setting at ${setting}`);
         }
       },
       redrive: async (offset) => {
@@ -311,33 +322,7 @@ export class ScenariosService implements BeforeApplicationShutdown {
         }
       },
     };
-  }
-
-  /**
-   * Until `service` reports on GET /metrics that it applies the fault setting at `offset`: it
-   * follows the switches beside its consumer group, and an order placed before it read the new
-   * setting would be decided by the old one.
-   */
-  async #untilApplied(service: string, offset: number, signal: AbortSignal): Promise<void> {
-    const deadline = Date.now() + this.config.waitMs;
-    let seen = 'nothing yet';
-    for (;;) {
-      signal.throwIfAborted();
-      try {
-        const fact = await this.probes.counter(service, FAULTS_OFFSET, {});
-        if (fact.value >= offset) return;
-        seen = `offset ${fact.value}`;
-      } catch (error) {
-        seen = message(error);
-      }
-      if (Date.now() >= deadline) {
-        throw new Error(
-          `${service} did not apply the fault setting at ${topics.faults.name}@${offset} within ` +
-            `${Math.round(this.config.waitMs / 1000)} s (${FAULTS_OFFSET}: ${seen})`,
-        );
-      }
-      await sleep(FAULTS_POLL_MS, undefined, { signal });
-    }
+    return context;
   }
 
   /** The lab's actions, each remembered in `undo` until undone. */
