@@ -78,18 +78,16 @@ export interface MachineTicks {
 
 export function parseMachineTicks(procStat: string): MachineTicks {
   const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
-  // user nice system idle iowait irq softirq steal (guest time is already counted in user)
-  const [user, nice, system, idle, iowait, irq, softirq, steal = 0] = (line ?? '')
-    .trim()
-    .split(/\s+/)
-    .slice(1, 9)
-    .map(Number);
-  const known = [user, nice, system, idle, iowait, irq, softirq];
-  if (!line || known.some((n) => n === undefined || !Number.isFinite(n))) {
+  const fields = line?.trim().split(/\s+/).slice(1, 9).map(Number) ?? [];
+  if (fields.length < 7 || fields.some((n) => !Number.isFinite(n))) {
     throw new Error(`unexpected /proc/stat: ${procStat.slice(0, 120)}`);
   }
-  const [u, n, s, i, w, q, sq] = known as number[];
-  return { total: u! + n! + s! + i! + w! + q! + sq! + steal, busy: u! + n! + s! + q! + sq!, steal };
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+  // (Checked above: only steal may be missing, on an old kernel.)
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] =
+    fields;
+  const busy = user + nice + system + irq + softirq;
+  return { total: busy + idle + iowait + steal, busy, steal };
 }
 
 /** The machine's ticks now; undefined where there is no /proc/stat. */
