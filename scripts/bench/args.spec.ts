@@ -9,7 +9,7 @@ describe('bench arguments', () => {
       loads: ['fixed', 'max'],
       ratePerSec: 100,
       durationSec: 30,
-      warmUpSec: 20,
+      warmUp: 'auto',
       maxDurationSec: 60,
       window: 500,
       via: { fixed: 'http', max: 'kafka' },
@@ -36,11 +36,12 @@ describe('bench arguments', () => {
       '--warm-up',
       '0',
     ]);
+    expect(parseBenchArgs(['--warm-up', '45']).warmUp).toBe(45);
     expect(args).toMatchObject({
       loads: ['fixed'],
       ratePerSec: 20,
       durationSec: 5,
-      warmUpSec: 0,
+      warmUp: 0,
       window: 50,
       via: { fixed: 'kafka', max: 'kafka' },
       processing: ['at-least-once', 'exactly-once'],
@@ -52,7 +53,8 @@ describe('bench arguments', () => {
     expect(() => parseBenchArgs(['--mode', 'fast'])).toThrow(/--mode must be one of/);
     expect(() => parseBenchArgs(['--rate', '0'])).toThrow(/--rate needs a number > 0/);
     expect(() => parseBenchArgs(['--window', '1.5'])).toThrow(/--window/);
-    expect(() => parseBenchArgs(['--warm-up=-1'])).toThrow(/--warm-up needs a number ≥ 0/);
+    expect(() => parseBenchArgs(['--warm-up=-1'])).toThrow(/--warm-up needs "auto" or a number/);
+    expect(() => parseBenchArgs(['--warm-up', 'soon'])).toThrow(/--warm-up needs "auto"/);
     expect(() => parseBenchArgs(['--via', 'grpc'])).toThrow(/--via/);
     expect(() => parseBenchArgs(['--bogus'])).toThrow(/--help/);
   });

@@ -15,8 +15,11 @@ export interface BenchArgs {
   readonly loads: readonly Load[];
   readonly ratePerSec: number;
   readonly durationSec: number;
-  /** Seconds at the fixed rate before anything is measured: the broker's and Node's JIT. */
-  readonly warmUpSec: number;
+  /**
+   * Seconds at the fixed rate before anything is measured (the broker's and Node's JIT), or
+   * `auto`: until the broker's JIT has settled (warm-up.ts).
+   */
+  readonly warmUp: number | 'auto';
   readonly maxDurationSec: number;
   /** Max throughput: at most this many orders placed and without an outcome at once. */
   readonly window: number;
@@ -43,7 +46,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         mode: { type: 'string', default: 'both' },
         rate: { type: 'string', default: '100' },
         duration: { type: 'string', default: '30' },
-        'warm-up': { type: 'string', default: '20' },
+        'warm-up': { type: 'string', default: 'auto' },
         'max-duration': { type: 'string', default: '60' },
         window: { type: 'string', default: '500' },
         via: { type: 'string' },
@@ -69,7 +72,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     loads: mode === 'both' ? LOADS : [mode],
     ratePerSec: positive(values.rate, '--rate'),
     durationSec: positive(values.duration, '--duration'),
-    warmUpSec: notNegative(values['warm-up'], '--warm-up'),
+    warmUp: warmUp(values['warm-up']),
     maxDurationSec: positive(values['max-duration'], '--max-duration'),
     window: wholeNumber(values.window, '--window'),
     via: via === undefined ? DEFAULT_VIA : { fixed: via, max: via },
@@ -98,10 +101,14 @@ function positive(value: string, option: string): number {
   return number;
 }
 
-function notNegative(value: string, option: string): number {
+function warmUp(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number) || number < 0) {
-    throw new KafkadogError('BAD_ARGS', `${option} needs a number ≥ 0 (got "${value}").`);
+    throw new KafkadogError(
+      'BAD_ARGS',
+      `--warm-up needs "auto" or a number of seconds ≥ 0 (got "${value}").`,
+    );
   }
   return number;
 }
@@ -125,9 +132,10 @@ then stops everything it started.
                           with at most --window orders in flight (default both)
 --rate N                  orders per second of the fixed rate (default 100)
 --duration S              seconds of the fixed rate (default 30)
---warm-up S               seconds at the fixed rate before measuring, not counted: a fresh
-                          broker and fresh services spend their first minute compiling
-                          (JIT); 0 skips it (default 20)
+--warm-up auto|S          the fixed rate before measuring, not counted: a fresh broker
+                          compiles (JIT) for a minute or more. auto: until the broker's JIT
+                          compiler threads have used under 5 % of a CPU for 10 s (20 to
+                          180 s); S: that many seconds; 0 skips it (default auto)
 --max-duration S          seconds of maximum throughput (default 60)
 --window K                max throughput: orders placed but without an outcome, at most (default 500)
 --via http|kafka          http: POST /orders to the gateway; kafka: OrderPlaced produced to

@@ -30,6 +30,26 @@ describe('the loads', () => {
     expect(progress.placed).toBe(50);
   });
 
+  it('a fixed rate stops placing once its signal aborts, and waits for those placed', async () => {
+    const progress = { placed: 0, failed: 0, inFlight: 0 };
+    const stop = new AbortController();
+    const placed: string[] = [];
+    const loading = runFixedRate({
+      placer: fakePlacer((id) => placed.push(id)),
+      ratePerSec: 100,
+      durationMs: 60_000,
+      progress,
+      signal: stop.signal,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    stop.abort();
+    const result = await loading;
+    expect(result.endedAt - result.startedAt).toBeLessThan(1_000);
+    expect(result.orderIds.length).toBeGreaterThan(10);
+    expect(result.orderIds.length).toBeLessThan(40);
+    expect(result.orderIds).toEqual(placed);
+  });
+
   it('a fixed rate keeps at most maxInFlight placements open, and places them all', async () => {
     let open = 0;
     let peak = 0;

@@ -22,8 +22,8 @@ export interface LoadProgress {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * `ratePerSec` orders a second for `durationMs`, each on its own schedule (not waiting for the
- * previous one), so a slow answer does not slow the rate. At most `maxInFlight` placements are
+ * `ratePerSec` orders a second for `durationMs` (or until `signal` aborts), each on its own
+ * schedule (not waiting for the previous one), so a slow answer does not slow the rate. At most `maxInFlight` placements are
  * open at once: beyond that the stack is not keeping up, and the rate drops (visible as fewer
  * placed than planned).
  */
@@ -33,8 +33,9 @@ export async function runFixedRate(options: {
   readonly durationMs: number;
   readonly progress: LoadProgress;
   readonly maxInFlight?: number;
+  readonly signal?: AbortSignal;
 }): Promise<LoadResult> {
-  const { placer, ratePerSec, durationMs, progress, maxInFlight = 2_000 } = options;
+  const { placer, ratePerSec, durationMs, progress, maxInFlight = 2_000, signal } = options;
   const total = Math.round((ratePerSec * durationMs) / 1000);
   const orderIds: string[] = [];
   const open = new Set<Promise<void>>();
@@ -49,6 +50,7 @@ export async function runFixedRate(options: {
     const due = startedAt + (n * 1000) / ratePerSec;
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait);
+    if (signal?.aborted) break;
     while (open.size >= maxInFlight) {
       await new Promise<void>((resolve) => {
         slotFreed = resolve;

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isJitCompilerThread,
   machineShare,
   parseCpuTicks,
   parseMachineTicks,
+  parseStatName,
   parseStatusMb,
+  readJitCpuMs,
   readMachineTicks,
   readUsage,
 } from './procstat.js';
@@ -13,6 +16,21 @@ describe('/proc parsing', () => {
     const stat =
       '4242 (node (main) x) S 1 4242 4242 0 -1 4194560 9000 0 0 0 350 120 0 0 20 0 11 0 100 0 0';
     expect(parseCpuTicks(stat)).toBe(470);
+  });
+
+  it("finds a thread's name, and knows HotSpot's JIT compiler threads by it", () => {
+    const stat = '4711 (C2 CompilerThre) S 1 4242 4242 0 -1 4194560 9000 0 0 0 350 120 0 0 20';
+    expect(parseStatName(stat)).toBe('C2 CompilerThre');
+    expect(parseStatName('7 (node (main) x) R 1')).toBe('node (main) x');
+    expect(isJitCompilerThread('C2 CompilerThre')).toBe(true);
+    expect(isJitCompilerThread('C1 CompilerThre')).toBe(true);
+    expect(isJitCompilerThread('data-plane-kafk')).toBe(false);
+    expect(isJitCompilerThread('GC Thread#0')).toBe(false);
+  });
+
+  it('reads the JIT time of a process: none in Node, nothing for a pid that does not exist', async () => {
+    expect(await readJitCpuMs(process.pid)).toBe(0);
+    expect(await readJitCpuMs(2 ** 22 + 7)).toBeUndefined();
   });
 
   it('reads VmHWM and VmRSS in MB', () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 
 /** CPU time used so far, in clock ticks (user + system), from the text of /proc/<pid>/stat. */
 export function parseCpuTicks(stat: string): number {
@@ -11,6 +11,19 @@ export function parseCpuTicks(stat: string): number {
     throw new Error(`unexpected /proc/<pid>/stat: ${stat.slice(0, 120)}`);
   }
   return utime + stime;
+}
+
+/** The command (thread) name of a /proc/<pid>/stat line: what its parentheses hold. */
+export function parseStatName(stat: string): string {
+  return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+}
+
+/**
+ * HotSpot's JIT compiler threads: `C2 CompilerThread0`, `C1 CompilerThread1`…, which Linux cuts
+ * to 15 characters.
+ */
+export function isJitCompilerThread(name: string): boolean {
+  return /^C[12] CompilerThre/.test(name);
 }
 
 /** A `VmHWM:  123456 kB` style value of /proc/<pid>/status, in MB; undefined when absent. */
@@ -55,6 +68,28 @@ export async function readUsage(pid: number): Promise<ProcessUsage | undefined> 
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time a JVM's JIT compiler threads used so far, in ms, from the stat file of each of its
+ * threads (/proc/<pid>/task/<tid>/stat); undefined where there is none (not Linux, or the
+ * process is gone).
+ */
+export async function readJitCpuMs(pid: number): Promise<number | undefined> {
+  let threads: string[];
+  try {
+    threads = await readdir(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  const stats = await Promise.all(
+    // A thread may end between the listing and the read: it no longer compiles.
+    threads.map((tid) => readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '')),
+  );
+  const ticks = stats
+    .filter((stat) => stat !== '' && isJitCompilerThread(parseStatName(stat)))
+    .reduce((sum, stat) => sum + parseCpuTicks(stat), 0);
+  return (ticks * 1000) / clockTicks();
 }
 
 /** Usage of each named process; processes without a pid or already gone are left out. */

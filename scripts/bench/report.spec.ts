@@ -6,6 +6,7 @@ const result: ModeResult = {
   startedAt: '2026-01-01T00:00:00.000Z',
   machine: { cpus: 2, cpuModel: 'cpu', memoryGb: 8, os: 'Linux', node: '24', kafka: '4.2.2' },
   mode: 'at-least-once',
+  warmUp: { seconds: 84, jitSettled: true },
   fixedRate: {
     via: 'http',
     ratePerSec: 100,
@@ -86,6 +87,9 @@ describe('the bench report', () => {
   it('reports outcomes, percentiles, the limit and every process', () => {
     const text = formatReport(result);
     expect(text).toContain('at-least-once, Kafka 4.2.2');
+    expect(text).toContain(
+      "warm-up before measuring: 84 s at the fixed rate, until the broker's JIT settled",
+    );
     expect(text).toMatch(/completed \/ cancelled\s+2990 \/ 10/);
     expect(text).toMatch(/e2e p50 \/ p95 \/ p99 \/ max ms\s+40 \/ 80 \/ 120 \/ 300/);
     expect(text).toMatch(/HTTP p50 \/ p99 ms\s+3.20 \/ 15/);
@@ -97,5 +101,15 @@ describe('the bench report', () => {
     expect(text).toMatch(
       /replay of notification-service .*100000 records in 5 s: 20000 records\/s/,
     );
+  });
+
+  it('says when the warm-up ended before the JIT settled, and nothing without a warm-up', () => {
+    expect(formatReport({ ...result, warmUp: { seconds: 180, jitSettled: false } })).toContain(
+      "warm-up before measuring: 180 s at the fixed rate; the broker's JIT had not settled",
+    );
+    expect(formatReport({ ...result, warmUp: { seconds: 20, jitSettled: null } })).toMatch(
+      /warm-up before measuring: 20 s at the fixed rate\n/,
+    );
+    expect(formatReport({ ...result, warmUp: null })).not.toContain('warm-up');
   });
 });

@@ -2,6 +2,7 @@ import type { BenchResult, FixedRateResult, ModeResult } from './result.js';
 import { ratio } from './stats.js';
 import { STEPS } from './hops.js';
 import type { Limit } from './limit.js';
+import type { WarmUpResult } from './warm-up.js';
 
 type Cell = string | number | null | undefined;
 
@@ -63,12 +64,23 @@ function cpuShare(load: Pick<FixedRateResult, 'machineCpu'> | null): string | nu
   return cpu ? slash(cpu.busyPercent, cpu.stealPercent) : null;
 }
 
+function warmUpLine(warmUp: WarmUpResult): string {
+  const until =
+    warmUp.jitSettled === true
+      ? ", until the broker's JIT settled"
+      : warmUp.jitSettled === false
+        ? "; the broker's JIT had not settled"
+        : '';
+  return `warm-up before measuring: ${warmUp.seconds} s at the fixed rate${until}`;
+}
+
 function formatMode(r: ModeResult): string {
   const f = r.fixedRate;
   const m = r.maxThroughput;
   const { machine } = r;
   const lines = [
     `kafkadog bench: ${r.mode}, Kafka ${machine.kafka}, Node ${machine.node}, ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB`,
+    ...(r.warmUp ? [warmUpLine(r.warmUp)] : []),
     '',
     table([
       ['', 'fixed rate', 'max throughput'],

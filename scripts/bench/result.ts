@@ -3,6 +3,7 @@ import type { Limit } from './limit.js';
 import type { ProcessingMode } from './processing.js';
 import type { ReplayResult } from './replay.js';
 import type { HopBreakdown } from './hops.js';
+import type { WarmUpResult } from './warm-up.js';
 
 /** The shape of bench/results/latest.json (DESIGN.md, "Benchmark result"). */
 export interface Machine {
@@ -66,6 +67,8 @@ export interface ModeResult {
   readonly startedAt: string;
   readonly machine: Machine;
   readonly mode: ProcessingMode;
+  /** The fixed rate before the loads, not measured; null with `--warm-up 0`. */
+  readonly warmUp?: WarmUpResult | null;
   readonly fixedRate: FixedRateResult | null;
   readonly maxThroughput: MaxThroughputResult | null;
   readonly limit: Limit | null;

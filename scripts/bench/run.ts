@@ -14,10 +14,19 @@ import { observeOrders } from './observe.js';
 import { httpPlacer, kafkaPlacer, type Placer } from './orders.js';
 import type { OutcomeTracker } from './outcomes.js';
 import type { ProcessingMode } from './processing.js';
-import { machineShare, readAll, readMachineTicks } from './procstat.js';
+import { machineShare, readAll, readJitCpuMs, readMachineTicks } from './procstat.js';
 import { ratiosOf } from './report.js';
 import type { FixedRateResult, Machine, MaxThroughputResult, ModeResult } from './result.js';
 import { summarize } from './stats.js';
+import {
+  AUTO_WARM_UP_FALLBACK_MS,
+  AUTO_WARM_UP_MAX_MS,
+  AUTO_WARM_UP_MIN_MS,
+  jitSettled,
+  jitShare,
+  type JitSample,
+  type WarmUpResult,
+} from './warm-up.js';
 
 /** The bench's own groups and clients; the lag it reports leaves them out. */
 export const BENCH_PREFIX = 'kafkadog-bench';
@@ -81,7 +90,8 @@ export async function runMode(
       kafka: stack.brokerPid(),
     });
     await warmUp(stack, observer.tracker, log);
-    if (args.warmUpSec > 0) await warmUpAtRate(stack, args, observer.tracker, lag, log);
+    const warmedUp =
+      args.warmUp === 0 ? null : await warmUpAtRate(stack, args, observer.tracker, lag, log);
     const before = await readAll(pids());
     const firstLoadAt = Date.now();
     const latencies: ModeRun['latencies'] = [];
@@ -191,6 +201,7 @@ export async function runMode(
       startedAt: new Date(firstLoadAt).toISOString(),
       machine: machine(),
       mode,
+      warmUp: warmedUp,
       fixedRate,
       maxThroughput,
       limit,
@@ -248,10 +259,9 @@ async function warmUp(stack: Stack, tracker: OutcomeTracker, log: Logger): Promi
 }
 
 /**
- * The fixed rate for `--warm-up` seconds, drained, and not counted. A fresh JVM spends its first
- * minute compiling the broker's request path: at a steady 100 orders/s the broker's CPU fell from
- * 1.5 to 0.65 cores over the first 70 s. V8 does the same in each service. Kafka's
- * ProducerPerformance has `--warmup-records` for the same reason.
+ * The fixed rate before anything is measured, drained, and not counted: for `--warm-up` seconds,
+ * or (`auto`) until the broker's JIT has settled (see warm-up.ts). Kafka's ProducerPerformance
+ * has `--warmup-records` for the same reason.
  */
 async function warmUpAtRate(
   stack: Stack,
@@ -259,19 +269,75 @@ async function warmUpAtRate(
   tracker: OutcomeTracker,
   lag: ReturnType<typeof startLagSampler>,
   log: Logger,
-): Promise<void> {
-  log.info(`Warm-up: ${args.ratePerSec} orders/s for ${args.warmUpSec} s, not measured…`);
+): Promise<WarmUpResult> {
+  const auto = args.warmUp === 'auto';
+  log.info(
+    auto
+      ? `Warm-up: ${args.ratePerSec} orders/s until the broker's JIT settles (${AUTO_WARM_UP_MIN_MS / 1000}–${AUTO_WARM_UP_MAX_MS / 1000} s), not measured…`
+      : `Warm-up: ${args.ratePerSec} orders/s for ${args.warmUp} s, not measured…`,
+  );
   const placer =
     args.via.fixed === 'http' ? httpPlacer(stack.url('api-gateway')) : kafkaPlacer(stack.brokers);
   const progress: LoadProgress = { placed: 0, failed: 0, inFlight: 0 };
-  const loaded = await runFixedRate({
+  const stop = new AbortController();
+  const loading = runFixedRate({
     placer,
     ratePerSec: args.ratePerSec,
-    durationMs: args.warmUpSec * 1000,
+    durationMs: auto ? AUTO_WARM_UP_MAX_MS : args.warmUp * 1000,
     progress,
+    signal: stop.signal,
   }).finally(() => placer.close());
+  const settled = auto ? await watchJit(stack.brokerPid(), loading, stop, log) : null;
+  const loaded = await loading;
   await drain(tracker, loaded, lag, log);
-  log.info(`  warm-up: ${loaded.orderIds.length} orders placed, ${loaded.failed} failed`);
+  const seconds = Math.round((loaded.endedAt - loaded.startedAt) / 1000);
+  log.info(
+    `  warm-up: ${seconds} s, ${loaded.orderIds.length} orders placed, ${loaded.failed} failed${settled === false ? "; the broker's JIT had not settled" : ''}`,
+  );
+  return { seconds, jitSettled: settled };
+}
+
+/**
+ * Reads the broker's JIT time every second while the warm-up runs, and stops the warm-up once it
+ * has settled (after the minimum). Null when it cannot be read: a fixed warm-up then.
+ */
+async function watchJit(
+  pid: number | undefined,
+  loading: Promise<LoadResult>,
+  stop: AbortController,
+  log: Logger,
+): Promise<boolean | null> {
+  let done = false;
+  void loading.finally(() => (done = true)).catch(() => undefined);
+  const started = Date.now();
+  const samples: JitSample[] = [];
+  let lastReport = started;
+  while (!done) {
+    const cpuMs = pid === undefined ? undefined : await readJitCpuMs(pid);
+    const elapsed = Date.now() - started;
+    if (cpuMs === undefined) {
+      if (elapsed >= AUTO_WARM_UP_FALLBACK_MS) {
+        log.info("  (the broker's JIT cannot be watched here: a fixed warm-up)");
+        stop.abort();
+        return null;
+      }
+    } else {
+      samples.push({ at: Date.now(), cpuMs });
+      if (elapsed >= AUTO_WARM_UP_MIN_MS && jitSettled(samples)) {
+        stop.abort();
+        return true;
+      }
+      const share = jitShare(samples);
+      if (share !== undefined && Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+        lastReport = Date.now();
+        log.info(
+          `  warm-up: ${Math.round(elapsed / 1000)} s, the broker's JIT at ${Math.round(share * 100)} % of a CPU`,
+        );
+      }
+    }
+    await setTimeout(1000);
+  }
+  return false;
 }
 
 const phaseName = (load: Load) => (load === 'fixed' ? 'fixed rate' : 'max throughput');
