@@ -57,6 +57,10 @@ describe('npm run bench', () => {
     expect(result.mode).toBe('exactly-once');
     expect(result.machine.kafka).toMatch(/^4\./);
     expect(result.limit).toBeNull();
+    // A fixed --warm-up: its length, and no word on the JIT.
+    expect(result.warmUp?.jitSettled).toBeNull();
+    expect(result.warmUp?.seconds).toBeGreaterThanOrEqual(1);
+    expect(result.warmUp?.seconds).toBeLessThanOrEqual(4);
     const fixed = result.fixedRate!;
     const max = result.maxThroughput!;
     expect(fixed).toMatchObject({ via: 'http', ratePerSec: 20, durationSec: 3, failed: 0 });
