@@ -23,9 +23,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * `ratePerSec` orders a second for `durationMs` (or until `signal` aborts), each on its own
- * schedule (not waiting for the previous one), so a slow answer does not slow the rate. At most `maxInFlight` placements are
- * open at once: beyond that the stack is not keeping up, and the rate drops (visible as fewer
- * placed than planned).
+ * schedule (not waiting for the previous one), so a slow answer does not slow the rate. At most
+ * `maxInFlight` placements are open at once: beyond that the stack is not keeping up, and the
+ * rate drops (visible as fewer placed than planned).
  */
 export async function runFixedRate(options: {
   readonly placer: Placer;

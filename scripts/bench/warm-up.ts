@@ -1,8 +1,8 @@
 /**
  * How long the bench warms up before it measures. A fresh broker JVM compiles its request path
- * for well over a minute: at 100 orders/s in exactly-once mode, its JIT compiler threads used
- * half a CPU for the first 60 s and a tenth of one 70 s in, on a 2-CPU machine where the stack
- * needs the rest. Measured earlier, the latency shows the JIT, not the stack. `--warm-up auto`
+ * for a minute or more: at 100 orders/s in exactly-once mode, its JIT compiler threads used about
+ * half a CPU for the first 30 s and still a tenth of one 55 s in, on a 2-CPU machine where the
+ * stack needs the rest. Measured earlier, the latency shows the JIT, not the stack. `--warm-up auto`
  * therefore runs the fixed rate until the compiler threads have gone quiet.
  */
 
