@@ -2,7 +2,11 @@ import { Admin } from '@platformatic/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testBrokers, uniqueName } from '../../../../test/support/kafka.js';
 import { waitFor } from '../../../../test/support/wait.js';
-import { createEventConsumer, type EventConsumer } from '../src/consumer/index.js';
+import {
+  createEventConsumer,
+  type EventConsumer,
+  type EventConsumerOptions,
+} from '../src/consumer/index.js';
 import { createProducer } from '../src/producer/index.js';
 import { countRecords } from '../src/state/index.js';
 import { createTransactionalProducer } from '../src/transactions/index.js';
@@ -52,6 +56,7 @@ describe('exactly-once consumer', () => {
     groupId: string,
     logger: MemoryLogger,
     handle: (id: string) => Promise<void> | void = () => {},
+    extra: Partial<EventConsumerOptions> = {},
   ): EventConsumer {
     const transactions = createTransactionalProducer({
       brokers,
@@ -77,6 +82,7 @@ describe('exactly-once consumer', () => {
         await handle(event.id);
         out.add({ topic: specs.dlq.name, key: event.orderId, value: Buffer.from(event.id) });
       },
+      ...extra,
     });
   }
 
@@ -99,6 +105,44 @@ describe('exactly-once consumer', () => {
     // The offsets went in the transactions: the consumer itself committed none.
     expect(consumer.stats().commits).toBe(0);
     expect(consumer.stats().records).toBe(events.length);
+  });
+
+  it('begins a transaction no sooner than transactionIntervalMs after the last one began: records that come meanwhile join the next', async () => {
+    const { specs, producer, groupId } = await setup('interval', 0);
+    const intervalMs = 200;
+    const began: number[] = [];
+    const consumer = member('interval-a', specs, groupId, memoryLogger(), undefined, {
+      transactionIntervalMs: intervalMs,
+      batchScope: (work) => {
+        began.push(performance.now());
+        return work();
+      },
+    });
+    await consumer.start();
+    closers.push(() => consumer.close());
+    // The first transaction also finds the coordinator and initializes the producer.
+    const first = orderPlaced();
+    await producer.sendMany([producer.eventRecord(first, { topic: specs.orders.name })]);
+    await waitFor(() => consumer.stats().records === 1, { what: 'the first record' });
+    began.length = 0;
+
+    // One record every 10 ms: without the interval, nearly each would be a batch of its own.
+    const events = Array.from({ length: 40 }, () => orderPlaced());
+    for (const event of events) {
+      await producer.sendMany([producer.eventRecord(event, { topic: specs.orders.name })]);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await waitFor(() => consumer.stats().records === events.length + 1, {
+      what: 'every record',
+    });
+
+    expect(began.length, 'the records came over more than one interval').toBeGreaterThan(1);
+    const gaps = began.slice(1).map((at, i) => at - (began[i] as number));
+    console.log('GAPS', began.length, gaps.map(Math.round).join(','));
+    // Measured where the batch reaches the handler's scope, a few steps after the loop took
+    // it: those steps may take a little longer for one batch than for the next.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(intervalMs * 0.9);
+    expect(began.length).toBeLessThan(events.length / 2);
   });
 
   it('reads input written in transactions to its log end: no lag of 1 is left behind the commit markers, which countRecords does not count', async () => {

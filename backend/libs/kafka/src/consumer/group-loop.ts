@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Consumer,
   FetchIsolationLevels,
@@ -15,6 +16,7 @@ import { fromMessage, type ConsumedRecord } from '../records/index.js';
 import { isAbortError, retry } from '../retry/backoff.js';
 import { consumedOffsets, type ConsumedOffsets } from '../transactions/index.js';
 import { PeriodicCommits } from './commits.js';
+import { tuning as definedTuning } from './options.js';
 import type { ConsumerStats, GroupTuning } from './types.js';
 
 type ClientMessage = Message<Buffer, Buffer, string, Buffer>;
@@ -58,6 +60,7 @@ const defaults = {
   heartbeatIntervalMs: 3_000,
   maxWaitMs: 1_000,
   minBytes: 1,
+  transactionIntervalMs: 20,
 };
 /** A batch is what the consumer has fetched, up to this many records and bytes. */
 const MAX_BATCH_RECORDS = 500;
@@ -103,6 +106,8 @@ export class GroupLoop {
   #answeredAt = Date.now();
   readonly #sessionTimeoutMs: number;
   readonly #heartbeatIntervalMs: number;
+  /** Exactly-once only (see GroupTuning.transactionIntervalMs); 0 otherwise. */
+  readonly #batchIntervalMs: number;
   #running: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #records = 0;
@@ -112,9 +117,10 @@ export class GroupLoop {
 
   constructor(options: GroupLoopOptions) {
     this.#options = options;
-    const tuning = { ...defaults, ...definedOnly(options) };
+    const tuning = { ...defaults, ...definedTuning(options) };
     this.#sessionTimeoutMs = tuning.sessionTimeoutMs;
     this.#heartbeatIntervalMs = tuning.heartbeatIntervalMs;
+    this.#batchIntervalMs = options.transactional ? tuning.transactionIntervalMs : 0;
     this.#client = new Consumer({
       clientId: options.clientId,
       groupId: options.groupId,
@@ -288,9 +294,13 @@ export class GroupLoop {
       (points) => this.#commit(points),
       COMMIT_INTERVAL_MS,
     );
+    let began = 0;
     try {
       for (;;) {
+        const early = began + this.#batchIntervalMs - performance.now();
+        if (early > 0 && !(await this.#pause(early))) return;
         const fetched = await batches.next(carried.length);
+        began = performance.now();
         if (commits.failure) throw commits.failure.error;
         if (fetched === undefined || this.#abort.signal.aborted) return;
         const all = [...carried, ...fetched.messages];
@@ -317,6 +327,17 @@ export class GroupLoop {
       this.#interruptDrain = undefined;
       batches.stop();
       await commits.close();
+    }
+  }
+
+  /** Waits `ms` unless the loop closes first: then false. */
+  async #pause(ms: number): Promise<boolean> {
+    try {
+      await sleep(ms, undefined, { signal: this.#abort.signal });
+      return true;
+    } catch (error) {
+      if (this.#abort.signal.aborted) return false;
+      throw error;
     }
   }
 
@@ -719,17 +740,6 @@ function formatAssignments(
   return (
     assignments.map(({ topic, partitions }) => `${topic}[${partitions.join(',')}]`).join(' ') ||
     'nothing'
-  );
-}
-
-function definedOnly(tuning: GroupTuning): GroupTuning {
-  return Object.fromEntries(
-    Object.entries({
-      sessionTimeoutMs: tuning.sessionTimeoutMs,
-      heartbeatIntervalMs: tuning.heartbeatIntervalMs,
-      maxWaitMs: tuning.maxWaitMs,
-      minBytes: tuning.minBytes,
-    }).filter(([, value]) => value !== undefined),
   );
 }
 

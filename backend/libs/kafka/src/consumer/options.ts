@@ -56,5 +56,8 @@ export function tuning(options: GroupTuning): GroupTuning {
       : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
     ...(options.minBytes === undefined ? {} : { minBytes: options.minBytes }),
+    ...(options.transactionIntervalMs === undefined
+      ? {}
+      : { transactionIntervalMs: options.transactionIntervalMs }),
   };
 }
