@@ -8,6 +8,7 @@ import {
   type EventConsumerOptions,
 } from '../src/consumer/index.js';
 import { createProducer } from '../src/producer/index.js';
+import { sleep } from '../src/retry/backoff.js';
 import { countRecords } from '../src/state/index.js';
 import { createTransactionalProducer } from '../src/transactions/index.js';
 import {
@@ -130,7 +131,7 @@ describe('exactly-once consumer', () => {
     const events = Array.from({ length: 40 }, () => orderPlaced());
     for (const event of events) {
       await producer.sendMany([producer.eventRecord(event, { topic: specs.orders.name })]);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
     await waitFor(() => consumer.stats().records === events.length + 1, {
       what: 'every record',
@@ -138,7 +139,6 @@ describe('exactly-once consumer', () => {
 
     expect(began.length, 'the records came over more than one interval').toBeGreaterThan(1);
     const gaps = began.slice(1).map((at, i) => at - (began[i] as number));
-    console.log('GAPS', began.length, gaps.map(Math.round).join(','));
     // Measured where the batch reaches the handler's scope, a few steps after the loop took
     // it: those steps may take a little longer for one batch than for the next.
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(intervalMs * 0.9);

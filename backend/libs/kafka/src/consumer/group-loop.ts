@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Consumer,
   FetchIsolationLevels,
@@ -13,7 +12,7 @@ import { describeError, isGroupError, isTransactionError, KafkadogError } from '
 import type { Logger } from '../logger.js';
 import { copartitionedAssigner } from '../group/assignor.js';
 import { fromMessage, type ConsumedRecord } from '../records/index.js';
-import { isAbortError, retry } from '../retry/backoff.js';
+import { isAbortError, retry, sleep } from '../retry/backoff.js';
 import { consumedOffsets, type ConsumedOffsets } from '../transactions/index.js';
 import { PeriodicCommits } from './commits.js';
 import { tuning as definedTuning } from './options.js';
@@ -333,10 +332,10 @@ export class GroupLoop {
   /** Waits `ms` unless the loop closes first: then false. */
   async #pause(ms: number): Promise<boolean> {
     try {
-      await sleep(ms, undefined, { signal: this.#abort.signal });
+      await sleep(ms, this.#abort.signal);
       return true;
     } catch (error) {
-      if (this.#abort.signal.aborted) return false;
+      if (isAbortError(error)) return false;
       throw error;
     }
   }
