@@ -78,6 +78,7 @@ export class NotificationsService implements OnApplicationBootstrap, OnApplicati
         stateTopic: notificationConfig.state,
         stateSchema: NotificationStateSchema,
         effectGuarantee: 'at-most-once',
+        transactionIntervalMs: notificationConfig.transactionIntervalMs,
         effect: (email, outcome) => {
           this.#mail.log(emailLine(email, outcome.orderId ?? outcome.correlationId));
           return Promise.resolve();

@@ -20,6 +20,7 @@ import {
   type KafkaMetrics,
 } from '@kafkadog/kafka';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { memoryLogger } from '../../../kafka/test/fixtures.js';
@@ -476,6 +477,57 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
       applied: [placed.id],
     });
     expect(processor.stateOf(placed.orderId!)).toEqual({ placed: 1, total: 700 });
+  });
+
+  it('exactly-once: begins its transactions no closer together than its transactionIntervalMs', async () => {
+    const specs = await testTopics();
+    const base = clients();
+    const began: number[] = [];
+    const kafka = {
+      ...base,
+      processing: 'exactly-once' as const,
+      transactionalProducer: (purpose: string) => {
+        const real = createTransactionalProducer({
+          brokers,
+          clientId: `test-${purpose}`,
+          transactionalId: uniqueName(`proc.tx.${purpose}`),
+          logger: base.logger,
+        });
+        closers.push(() => real.close());
+        return {
+          ...real,
+          runTransaction: (...args: Parameters<typeof real.runTransaction>) => {
+            began.push(performance.now());
+            return real.runTransaction(...args);
+          },
+        };
+      },
+    };
+    // The library's default is 20 ms: 300 ms shows that the option reaches the consumer.
+    await startProcessor(specs, kafka, { transactionIntervalMs: 300 });
+    const stored = async (events: KafkadogEvent[]) => {
+      const orders = await storedOrders(specs.state.name);
+      return events.every((event) => orders.has(event.orderId!));
+    };
+    // The first transaction also finds the coordinator, and the orders behind it would pile up.
+    const first = orderPlaced(undefined, 99);
+    await publish(base.producer, first, specs.orders.name);
+    await waitFor(() => stored([first]), { what: 'the first order stored' });
+    began.length = 0;
+
+    const events = Array.from({ length: 16 }, (_, i) => orderPlaced(undefined, 100 + i));
+    const publishing = performance.now();
+    for (const event of events) {
+      await publish(base.producer, event, specs.orders.name);
+      await sleep(25);
+    }
+    const spanMs = performance.now() - publishing;
+    await waitFor(() => stored(events), { what: 'every order stored' });
+
+    // One transaction per 300 ms at most while the orders came (a few ms each, 25 ms apart),
+    // and one for those left when they stopped; with 20 ms it would be one per order or two.
+    expect(began.length).toBeGreaterThanOrEqual(2);
+    expect(began.length).toBeLessThanOrEqual(Math.ceil(spanMs / 300) + 1);
   });
 
   it('apply(): a non-Kafka input goes through the same path, once per input id', async () => {

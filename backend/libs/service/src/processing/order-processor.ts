@@ -392,6 +392,9 @@ export function createOrderProcessor<S, I extends KafkadogEvent, O>(
           ...(options.retryTopic === undefined ? {} : { retryTopic: options.retryTopic }),
           ...(options.dlqTopic === undefined ? {} : { dlqTopic: options.dlqTopic }),
           ...(options.fence ? { fence: options.fence } : {}),
+          ...(options.transactionIntervalMs === undefined
+            ? {}
+            : { transactionIntervalMs: options.transactionIntervalMs }),
           ...(transactions ? { transactions } : {}),
           batchScope: inBatch,
           logger,

@@ -63,6 +63,11 @@ export interface OrderProcessorOptions<S, I extends KafkadogEvent, O> {
   readonly retireState?: boolean;
   /** Overrides the grace period of `clients.stateGraceMs` (tests). */
   readonly stateGraceMs?: number;
+  /**
+   * Exactly-once: see GroupTuning.transactionIntervalMs (default 20 ms). A service off the
+   * orders' path may take a longer one: fewer transactions, for the same records.
+   */
+  readonly transactionIntervalMs?: number;
   /** Override the registry's retry and dead-letter topics (tests use their own copies). */
   readonly retryTopic?: string;
   readonly dlqTopic?: string;
