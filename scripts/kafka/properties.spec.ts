@@ -29,6 +29,7 @@ describe('brokerProperties', () => {
     }
     expect(props.get('auto.create.topics.enable')).toBe('false');
     expect(props.get('group.initial.rebalance.delay.ms')).toBe('0');
+    expect(props.get('log.cleaner.dedupe.buffer.size')).toBe(String(16 * 1024 * 1024));
   });
 
   it('gives node 2 of 3 its own ports, the static voter list, RF 3 and min ISR 2', () => {
