@@ -145,6 +145,34 @@ describe('exactly-once consumer', () => {
     expect(began.length).toBeLessThan(events.length / 2);
   });
 
+  it('does not wait transactionIntervalMs after a full batch: a backlog is read a full batch after another', async () => {
+    // 1,200 records wait before the consumer starts: more than two batches of 500.
+    const { specs, groupId, events } = await setup('backlog', 1_200);
+    const intervalMs = 2_000;
+    const batches: { endedAt: number; records: number }[] = [];
+    let handled = 0;
+    const consumer = member('backlog-a', specs, groupId, memoryLogger(), () => void handled++, {
+      transactionIntervalMs: intervalMs,
+      fromBeginning: true,
+      batchScope: async (work) => {
+        const before = handled;
+        const result = await work();
+        batches.push({ endedAt: performance.now(), records: handled - before });
+        return result;
+      },
+    });
+    await consumer.start();
+    closers.push(() => consumer.close());
+    await waitFor(() => consumer.stats().records === events.length, { what: 'every record' });
+
+    const full = batches.flatMap((batch, i) => (batch.records === 500 ? [i] : []));
+    expect(full.length, 'the backlog came in full batches').toBeGreaterThanOrEqual(2);
+    // The batch after a full one began at once, not an interval after it.
+    for (const i of full.filter((i) => i + 1 < batches.length)) {
+      expect(batches[i + 1]!.endedAt - batches[i]!.endedAt).toBeLessThan(intervalMs / 2);
+    }
+  });
+
   it('reads input written in transactions to its log end: no lag of 1 is left behind the commit markers, which countRecords does not count', async () => {
     const specs = await createTestTopics(brokers, 'markers');
     closers.push(() => deleteTestTopics(brokers, specs));

@@ -294,12 +294,15 @@ export class GroupLoop {
       COMMIT_INTERVAL_MS,
     );
     let began = 0;
+    let backlog = false;
     try {
       for (;;) {
-        const early = began + this.#batchIntervalMs - performance.now();
+        // A backlog (a replay, a service catching up) fills each batch anyway: no waiting.
+        const early = backlog ? 0 : began + this.#batchIntervalMs - performance.now();
         if (early > 0 && !(await this.#pause(early))) return;
         const fetched = await batches.next(carried.length);
         began = performance.now();
+        backlog = fetched?.full ?? false;
         if (commits.failure) throw commits.failure.error;
         if (fetched === undefined || this.#abort.signal.aborted) return;
         const all = [...carried, ...fetched.messages];
@@ -753,6 +756,8 @@ interface Fetched {
    * each transaction.
    */
   readonly drainedTo: ReadonlyMap<string, bigint> | undefined;
+  /** Cut short by its caps: the stream holds more records already. */
+  readonly full: boolean;
 }
 
 /**
@@ -779,7 +784,7 @@ function batchesOf(stream: ClientStream, signal: AbortSignal) {
         if (failure) throw failure.error;
         if (interrupted) {
           interrupted = false;
-          return { messages: [], drainedTo: undefined };
+          return { messages: [], drainedTo: undefined, full: false };
         }
         const batch: ClientMessage[] = [];
         let bytes = 0;
@@ -795,7 +800,9 @@ function batchesOf(stream: ClientStream, signal: AbortSignal) {
           batch.push(message);
           bytes += (message.value?.length ?? 0) + (message.key?.length ?? 0);
         }
-        if (batch.length > 0 || already > 0) return { messages: batch, drainedTo };
+        if (batch.length > 0 || already > 0) {
+          return { messages: batch, drainedTo, full: drainedTo === undefined };
+        }
         if (stream.readableEnded || stream.destroyed || signal.aborted) return undefined;
         // Idle: wakes up now and then with an empty batch, so that the loop can commit past
         // records that never come out of the stream (see GroupLoop#commitSkipped).
@@ -807,7 +814,7 @@ function batchesOf(stream: ClientStream, signal: AbortSignal) {
         clearTimeout(idle);
         wake = undefined;
         if (ticked && stream.readableLength === 0) {
-          return { messages: [], drainedTo: new Map(stream.offsetsToFetch) };
+          return { messages: [], drainedTo: new Map(stream.offsetsToFetch), full: false };
         }
       }
     },

@@ -64,8 +64,9 @@ export interface GroupTuning {
    * the next; records that come meanwhile join the next batch. Default 20 ms. Each transaction
    * costs the same handful of requests however few records it carries, so while records keep
    * coming this trades up to that long per step for fewer, fuller transactions (Kafka Streams
-   * commits every 100 ms under exactly-once for the same reason). 0: a batch as soon as the last
-   * one is done.
+   * commits every 100 ms under exactly-once for the same reason). A full batch (a backlog: a
+   * replay, a service catching up) is followed by the next at once. 0: a batch as soon as the
+   * last one is done.
    */
   readonly transactionIntervalMs?: number;
 }
