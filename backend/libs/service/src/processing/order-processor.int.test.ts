@@ -101,6 +101,34 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
     return { brokers, producer, metrics, logger };
   }
 
+  /**
+   * Exactly-once clients whose transactional producers call `beforeTransaction` first, each
+   * time: to note when a transaction began, or to fail one (it throws).
+   */
+  function exactlyOnceClients(beforeTransaction: () => void) {
+    const base = clients();
+    return {
+      ...base,
+      processing: 'exactly-once' as const,
+      transactionalProducer: (purpose: string) => {
+        const real = createTransactionalProducer({
+          brokers,
+          clientId: `test-${purpose}`,
+          transactionalId: uniqueName(`proc.tx.${purpose}`),
+          logger: base.logger,
+        });
+        closers.push(() => real.close());
+        return {
+          ...real,
+          runTransaction: async (...args: Parameters<typeof real.runTransaction>) => {
+            beforeTransaction();
+            return real.runTransaction(...args);
+          },
+        };
+      },
+    };
+  }
+
   async function startProcessor(
     specs: Awaited<ReturnType<typeof testTopics>>,
     kafka: ReturnType<typeof clients>,
@@ -436,37 +464,17 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
 
   it('exactly-once: a batch whose transaction failed is decided again against what was stored', async () => {
     const specs = await testTopics();
-    const base = clients();
     let failures = 0;
-    const kafka = {
-      ...base,
-      processing: 'exactly-once' as const,
-      transactionalProducer: (purpose: string) => {
-        const real = createTransactionalProducer({
-          brokers,
-          clientId: `test-${purpose}`,
-          transactionalId: uniqueName(`proc.tx.${purpose}`),
-          logger: base.logger,
-        });
-        closers.push(() => real.close());
-        // The first transaction fails after the batch was decided (as a broker error would).
-        return {
-          ...real,
-          runTransaction: async (...args: Parameters<typeof real.runTransaction>) => {
-            if (failures++ === 0) {
-              throw new KafkadogError('TRANSACTION_ABORTED', 'the test aborts it', {
-                retriable: true,
-              });
-            }
-            return real.runTransaction(...args);
-          },
-        };
-      },
-    };
+    // The first transaction fails after the batch was decided (as a broker error would).
+    const kafka = exactlyOnceClients(() => {
+      if (failures++ === 0) {
+        throw new KafkadogError('TRANSACTION_ABORTED', 'the test aborts it', { retriable: true });
+      }
+    });
     const { processor } = await startProcessor(specs, kafka);
     const placed = orderPlaced(undefined, 700);
 
-    await publish(base.producer, placed, specs.orders.name);
+    await publish(kafka.producer, placed, specs.orders.name);
     await waitFor(async () => (await storedOrders(specs.state.name)).has(placed.orderId!), {
       what: 'the order stored by the second transaction',
     });
@@ -481,28 +489,8 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
 
   it('exactly-once: begins its transactions no closer together than its transactionIntervalMs', async () => {
     const specs = await testTopics();
-    const base = clients();
     const began: number[] = [];
-    const kafka = {
-      ...base,
-      processing: 'exactly-once' as const,
-      transactionalProducer: (purpose: string) => {
-        const real = createTransactionalProducer({
-          brokers,
-          clientId: `test-${purpose}`,
-          transactionalId: uniqueName(`proc.tx.${purpose}`),
-          logger: base.logger,
-        });
-        closers.push(() => real.close());
-        return {
-          ...real,
-          runTransaction: (...args: Parameters<typeof real.runTransaction>) => {
-            began.push(performance.now());
-            return real.runTransaction(...args);
-          },
-        };
-      },
-    };
+    const kafka = exactlyOnceClients(() => began.push(performance.now()));
     // The library's default is 20 ms: 300 ms shows that the option reaches the consumer.
     await startProcessor(specs, kafka, { transactionIntervalMs: 300 });
     const stored = async (events: KafkadogEvent[]) => {
@@ -511,14 +499,14 @@ describe('createOrderProcessor (decide, effect, state, idempotency)', () => {
     };
     // The first transaction also finds the coordinator, and the orders behind it would pile up.
     const first = orderPlaced(undefined, 99);
-    await publish(base.producer, first, specs.orders.name);
+    await publish(kafka.producer, first, specs.orders.name);
     await waitFor(() => stored([first]), { what: 'the first order stored' });
     began.length = 0;
 
     const events = Array.from({ length: 16 }, (_, i) => orderPlaced(undefined, 100 + i));
     const publishing = performance.now();
     for (const event of events) {
-      await publish(base.producer, event, specs.orders.name);
+      await publish(kafka.producer, event, specs.orders.name);
       await sleep(25);
     }
     const spanMs = performance.now() - publishing;
