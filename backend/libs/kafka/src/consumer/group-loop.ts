@@ -614,6 +614,22 @@ export class GroupLoop {
    */
   async #commit(points: readonly CommitAt[]): Promise<void> {
     if (points.length === 0) return;
+    try {
+      await this.#commitOwned(points);
+    } catch (error) {
+      if (findErrorBy(error as Error, 'needsRejoin', true) === null) throw error;
+      // Refused because the group is rebalancing, or has moved on since the commit was sent: the
+      // loop goes on as after any rebalance. (Reopened as after a broken stream, the client would
+      // join anew, and a leader's JoinGroup starts yet another rebalance.)
+      throw new KafkadogError(
+        'GROUP_REBALANCED',
+        `${this.#label}: offset commit refused, the group rebalanced (${describeError(error)})`,
+        { cause: error },
+      );
+    }
+  }
+
+  async #commitOwned(points: readonly CommitAt[]): Promise<void> {
     await retry(
       async () => {
         const owned = points.filter((point) => !this.#changedHands(point));
@@ -638,8 +654,9 @@ export class GroupLoop {
         this.#commits++;
       },
       {
-        // The client itself rejoins and retries on a rejoin error; what comes back is final: the
-        // stream reopens and the records are delivered again (at least once).
+        // The client itself rejoins and retries on a rejoin error, unless the refusal was for a
+        // generation it has left or is leaving; what comes back is final: the stream reopens and
+        // the records are delivered again (at least once).
         shouldRetry: (error) => findErrorBy(error as Error, 'needsRejoin', true) === null,
         attempts: 5,
         backoff: { baseMs: 200, factor: 2, maxMs: 2_000, jitter: 0.2 },
