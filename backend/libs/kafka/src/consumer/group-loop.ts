@@ -241,6 +241,7 @@ export class GroupLoop {
           this.#options.logger.info('the group rebalanced: reading on from its committed offsets', {
             group: this.#options.groupId,
             generation: this.#client.generationId,
+            reason: describeError(error),
           });
         } else {
           this.#options.logger.warn('message stream failed, reopening it', {
