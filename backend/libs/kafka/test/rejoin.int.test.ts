@@ -36,6 +36,23 @@ const requests = tracingChannel('plt:kafka:connections:api');
 const commits = tracingChannel('plt:kafka:consumer:commits');
 const JOIN_GROUP_API = 11;
 
+/** A bare member of a group (no stream), that leaves it when `closers` run. */
+function groupMember(
+  closers: (() => Promise<unknown>)[],
+  options: { groupId: string; name: string; heartbeatMs?: number; sessionMs?: number },
+): Member {
+  const client: Member = new Consumer({
+    clientId: options.name,
+    groupId: options.groupId,
+    ...clientConnection(testBrokers()),
+    autocommit: false,
+    sessionTimeout: options.sessionMs ?? 6_000,
+    heartbeatInterval: options.heartbeatMs ?? HEARTBEAT_MS,
+  });
+  closers.push(() => client.close(true));
+  return client;
+}
+
 describe('a rejoin asked for while the member is already rejoining', () => {
   const brokers = testBrokers();
   const closers: (() => Promise<unknown>)[] = [];
@@ -43,18 +60,8 @@ describe('a rejoin asked for while the member is already rejoining', () => {
     for (const close of closers.splice(0).reverse()) await close();
   });
 
-  const member = (groupId: string, name: string, heartbeatMs = HEARTBEAT_MS): Member => {
-    const client: Member = new Consumer({
-      clientId: name,
-      groupId,
-      ...clientConnection(brokers),
-      autocommit: false,
-      sessionTimeout: 6_000,
-      heartbeatInterval: heartbeatMs,
-    });
-    closers.push(() => client.close(true));
-    return client;
-  };
+  const member = (groupId: string, name: string, heartbeatMs = HEARTBEAT_MS): Member =>
+    groupMember(closers, { groupId, name, heartbeatMs });
 
   /** A leader and a follower that both finished joining; `joins()` counts the joins since. */
   const settledGroup = async (followerHeartbeatMs = HEARTBEAT_MS) => {
@@ -207,15 +214,12 @@ describe('a consumer loop whose offset commit is refused because the group rebal
     // A member that rejoins up to 2 s after a rebalance starts: that long the loop's JoinGroup
     // waits at the coordinator, and the offset commits it sends meanwhile wait behind it, to be
     // refused for the generation the rebalance ended.
-    const slow: Member = new Consumer({
-      clientId: 'refused-slow',
+    const slow = groupMember(closers, {
       groupId,
-      ...clientConnection(brokers),
-      autocommit: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 2_000,
+      name: 'refused-slow',
+      heartbeatMs: 2_000,
+      sessionMs: 10_000,
     });
-    closers.push(() => slow.close(true));
     await slow.joinGroup({});
 
     const refusals: string[] = [];
@@ -239,15 +243,7 @@ describe('a consumer loop whose offset commit is refused because the group rebal
     try {
       // A third member joins right after the slow one's heartbeat: a rebalance that waits for it.
       await new Promise((resolve) => slow.once('consumer:heartbeat:end', resolve));
-      const third: Member = new Consumer({
-        clientId: 'refused-third',
-        groupId,
-        ...clientConnection(brokers),
-        autocommit: false,
-        sessionTimeout: 6_000,
-        heartbeatInterval: HEARTBEAT_MS,
-      });
-      closers.push(() => third.close(true));
+      const third = groupMember(closers, { groupId, name: 'refused-third' });
       await third.joinGroup({});
       await waitFor(() => refusals.length > 0, { what: "a refusal of the loop's commit" });
     } finally {
