@@ -13,10 +13,13 @@ import { runMode, type ModeRun } from './run.js';
 /** `npm run bench`: see HELP. Returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let running: Stack | undefined;
-  // Ctrl+C: stop the services and the broker this run started, then leave.
+  const interrupted = new AbortController();
+  // Ctrl+C: stop the services and the broker this run started, then leave. A stack still
+  // starting stops what it started itself and fails its start: main then returns 130.
   const onSignal = () => {
     log.warn('\nInterrupted: stopping what the bench started…');
-    void (running?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    interrupted.abort(new Error('the bench was interrupted'));
+    if (running) void running.stop().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -29,7 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!(await build())) return 1;
     const runs: ModeRun[] = [];
     for (const mode of args.processing) {
-      runs.push(await runMode(args, mode, log, (stack) => (running = stack)));
+      runs.push(await runMode(args, mode, log, (stack) => (running = stack), interrupted.signal));
     }
     const result = benchResult(runs.map((run) => run.result));
     log.info(`\n${formatReport(result)}\n`);
@@ -43,6 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
+    if (interrupted.signal.aborted) return 130;
     printError(
       isKafkadogError(error) ? error.message : `The bench failed: ${(error as Error).message}`,
       isKafkadogError(error) ? error.details : (error as Error).stack,

@@ -66,12 +66,14 @@ export async function runMode(
   mode: ProcessingMode,
   log: Logger,
   onStack: (stack: Stack | undefined) => void,
+  signal?: AbortSignal,
 ): Promise<ModeRun> {
   log.info(`Starting a broker of its own and the six services (KAFKADOG_PROCESSING=${mode})…`);
   const started = Date.now();
   const stack = await startStack({
     env: { KAFKADOG_PROCESSING: mode, INVENTORY_STOCK_SCALE: String(STOCK_SCALE) },
     healthTimeoutMs: 120_000,
+    ...(signal ? { signal } : {}),
   });
   onStack(stack);
   const observer = await observeOrders(stack.brokers, `${BENCH_PREFIX}.observer`);

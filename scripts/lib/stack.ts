@@ -79,6 +79,11 @@ export interface StackOptions {
   readonly lab?: boolean;
   /** Every line a service prints (besides KAFKADOG_TEST_LOG=1, which echoes them all). */
   readonly onLine?: (process: ProcessName, line: string) => void;
+  /**
+   * Gives up a start under way (Ctrl+C): a broker being started is let come up first, then
+   * everything started so far is stopped, and `startStack` rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface Stack {
@@ -366,9 +371,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         startKafka: startBroker,
       });
     }
+    const { signal } = options;
+    signal?.throwIfAborted();
+    // Not raced with the signal: until it is up, the broker's pid is unknown, so it could not be
+    // stopped.
     if (!options.deferBroker) await startBroker();
+    signal?.throwIfAborted();
     for (const name of processes) spawn(name);
-    if (!options.deferBroker) await Promise.all([waitAllHealthy(), startDashboard()]);
+    if (!options.deferBroker) {
+      await unlessAborted(Promise.all([waitAllHealthy(), startDashboard()]), signal);
+    }
   } catch (error) {
     await stop().catch(() => undefined);
     if (isKafkadogError(error)) throw new Error(`the test broker did not start: ${error.message}`);
@@ -439,4 +451,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     stop,
   };
+}
+
+/** `work`, or a rejection with the signal's reason as soon as it aborts. */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,12 +1,14 @@
 // `npm run bench` end to end, briefly: it starts its own stack, places orders both ways, and
 // writes a result in DESIGN.md's format with nothing lost and nothing duplicated.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/services.js';
+import { waitFor } from '../../scripts/lib/wait.js';
+import { isAlive } from '../../scripts/kafka/processes.js';
 import type { BenchResult } from '../../scripts/bench/result.js';
 
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
@@ -91,4 +93,57 @@ describe('npm run bench', () => {
     expect(result.replay!.recordsPerSec).toBeGreaterThan(0);
     expect(await readFile(path.join(outDir, 'latest.svg'), 'utf8')).toMatch(/^<svg/);
   });
+
+  // Linux: the broker is found among the bench's descendants in /proc.
+  it.runIf(process.platform === 'linux')(
+    'stops the broker it started when Ctrl+C comes while the stack is starting',
+    async () => {
+      const child = spawn(
+        process.execPath,
+        [tsx, '--conditions=source', 'scripts/bench.ts', '--no-limit', '--warm-up', '2'],
+        { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: 'ignore' },
+      );
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      let broker: number | undefined;
+      try {
+        broker = await waitFor(() => descendantBroker(child.pid!), {
+          what: 'the bench to start its broker',
+          timeoutMs: 60_000,
+          intervalMs: 100,
+        });
+        child.kill('SIGINT');
+        expect(await exited).toBe(130);
+        expect(await isAlive(broker), `broker ${broker} left running`).toBe(false);
+      } finally {
+        child.kill('SIGKILL');
+        if (broker !== undefined && (await isAlive(broker))) process.kill(broker, 'SIGKILL');
+      }
+    },
+    120_000,
+  );
 });
+
+/** The pid of a Kafka broker JVM among the descendants of `root`, if one runs yet. */
+async function descendantBroker(root: number): Promise<number | undefined> {
+  const parents = new Map<number, number>();
+  const commands = new Map<number, string>();
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may hold spaces, so split after its closing parenthesis.
+      parents.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      commands.set(pid, await readFile(`/proc/${pid}/cmdline`, 'utf8'));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let at = parents.get(pid); at !== undefined && at > 1; at = parents.get(at)) {
+      if (at === root) return true;
+    }
+    return false;
+  };
+  return [...commands].find(([pid, cmd]) => cmd.includes('kafka.Kafka') && descends(pid))?.[0];
+}
