@@ -13,6 +13,8 @@ import { runMode, type ModeRun } from './run.js';
 /** `npm run bench`: see HELP. Returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let running: Stack | undefined;
+  /** From a mode's start until its stack is up: a stack starting stops itself on the abort. */
+  let starting = false;
   const interrupted = new AbortController();
   // Ctrl+C: stop the services and the broker this run started, then leave. A stack still
   // starting stops what it started itself and fails its start: main then returns 130.
@@ -20,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     log.warn('\nInterrupted: stopping what the bench started…');
     interrupted.abort(new Error('the bench was interrupted'));
     if (running) void running.stop().finally(() => process.exit(130));
+    else if (!starting) process.exit(130);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -32,7 +35,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (!(await build())) return 1;
     const runs: ModeRun[] = [];
     for (const mode of args.processing) {
-      runs.push(await runMode(args, mode, log, (stack) => (running = stack), interrupted.signal));
+      starting = true;
+      const onStack = (stack: Stack | undefined) => {
+        running = stack;
+        starting = false;
+      };
+      runs.push(await runMode(args, mode, log, onStack, interrupted.signal));
     }
     const result = benchResult(runs.map((run) => run.result));
     log.info(`\n${formatReport(result)}\n`);
